@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "deepnvm/all/builtins.h"
+
+namespace deepnvm::cli {
+
+/// Options accepted anywhere on the command line, before or after the subcommand.
+struct GlobalOptions {
+  bool json = false;
+  bool quiet = false;
+  unsigned threads = 0;  // 0: all hardware threads
+};
+
+/// What every subcommand gets: the global options and the library's registries.
+struct Context {
+  const GlobalOptions& options;
+  const Builtins& builtins;
+};
+
+/// A subcommand registers its CLI11 options and returns the action to run when it is selected.
+using Action = std::function<void(const Context&)>;
+
+Action add_units_command(CLI::App& app);
+Action add_schema_command(CLI::App& app);
+Action add_check_command(CLI::App& app);
+
+/// Parses `argv`, runs the chosen subcommand and maps every outcome to an exit code:
+/// 0 success (also --help and --version), 2 any command-line or input error, 1 internal error.
+int run(int argc, char** argv);
+
+/// Prints `text` followed by a newline on stdout, failing loudly if stdout is closed.
+void print(const std::string& text);
+
+}  // namespace deepnvm::cli

@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: MIT
+#include "app.h"
+
+int main(int argc, char** argv) { return deepnvm::cli::run(argc, argv); }

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+#include "deepnvm/all/builtins.h"
+
+#include "deepnvm/tech/register.h"
+
+namespace deepnvm {
+
+Builtins make_builtins() {
+  Builtins b;
+  // Layer order of docs/DESIGN.md; each layer adds only its own implementations.
+  register_builtin_tech(b.input_kinds);
+  return b;
+}
+
+}  // namespace deepnvm

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+#include "deepnvm/core/text.h"
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace deepnvm {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size(), m = b.size();
+  std::vector<std::size_t> prev2(m + 1), prev(m + 1), cur(m + 1);
+  for (std::size_t j = 0; j <= m; ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= m; ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+    }
+    std::swap(prev2, prev);
+    std::swap(prev, cur);
+  }
+  return prev[m];
+}
+
+namespace {
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+}  // namespace
+
+std::optional<std::string> closest_match(std::string_view word, std::span<const std::string> candidates) {
+  const std::string w = lower(word);
+  std::optional<std::string> best;
+  std::size_t best_distance = 0;
+  bool best_same_start = false;
+  for (const std::string& c : candidates) {
+    const std::size_t d = edit_distance(w, lower(c));
+    // On a tie, a candidate that starts like the word wins: "nmm" is "nm", not "mm".
+    const bool same_start = !c.empty() && !word.empty() && c.front() == word.front();
+    if (!best || d < best_distance || (d == best_distance && same_start && !best_same_start)) {
+      best = c;
+      best_distance = d;
+      best_same_start = same_start;
+    }
+  }
+  // A third of the length, at least one edit: "capacty" -> "capacity", but "foo" is not "bar".
+  const std::size_t allowed = std::max<std::size_t>(1, std::max(word.size(), std::size_t{3}) / 3);
+  if (best && best_distance <= allowed && best_distance < std::max(word.size(), best->size())) return best;
+  return std::nullopt;
+}
+
+std::string did_you_mean(std::string_view word, std::span<const std::string> candidates) {
+  const auto match = closest_match(word, candidates);
+  return match ? fmt::format(" (did you mean '{}'?)", *match) : std::string{};
+}
+
+std::string quoted_list(std::span<const std::string> items, std::string_view last_separator) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += (i + 1 == items.size()) ? std::string(last_separator) : std::string(", ");
+    out += fmt::format("'{}'", items[i]);
+  }
+  return out;
+}
+
+}  // namespace deepnvm
