@@ -16,7 +16,7 @@ namespace deepnvm::cli {
 
 void print(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
-  std::fputc('\n', stdout);
+  if (!text.ends_with('\n')) std::fputc('\n', stdout);
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) throw IoError("<stdout>", "write failed");
 }
 

@@ -35,7 +35,7 @@ Action add_check_command(CLI::App& app);
 /// 0 success (also --help and --version), 2 any command-line or input error, 1 internal error.
 int run(int argc, char** argv);
 
-/// Prints `text` followed by a newline on stdout, failing loudly if stdout is closed.
+/// Prints `text` on stdout, ending it with a newline if it has none; an IoError if stdout fails.
 void print(const std::string& text);
 
 }  // namespace deepnvm::cli

@@ -50,8 +50,8 @@ Action add_check_command(CLI::App& app) {
       print(doc.dump(2));
     } else {
       for (const auto& f : doc["files"])
-        print(fmt::format("{}: ok ({}, {} keys)", f["file"].get<std::string>(), f["kind"].get<std::string>(),
-                          f["values"].size()));
+        print(fmt::format("{}: ok ({}{})", f["file"].get<std::string>(), f["kind"].get<std::string>(),
+                          f["values"].contains("name") ? " '" + f["values"]["name"].get<std::string>() + "'" : ""));
     }
   };
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "deepnvm/core/config.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -8,6 +9,8 @@
 #include <sstream>
 
 #include <fmt/format.h>
+
+#include "deepnvm/core/text.h"
 
 namespace deepnvm {
 namespace {
@@ -108,6 +111,11 @@ ConfigNode load_config_string(std::string_view text, const std::string& name) {
     throw ConfigError({name, 0}, "", "the file is empty: expected a mapping of keys and values");
   if (text.find('\0') != std::string_view::npos)
     throw ConfigError({name, 0}, "", "the file contains NUL bytes: expected YAML or JSON text");
+  if (const auto bad = find_invalid_utf8(text)) {
+    const auto line =
+        static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(*bad), '\n')) + 1;
+    throw ConfigError({name, line}, "", "invalid UTF-8 (byte {} of the file): expected UTF-8 text", *bad + 1);
+  }
   check_flow_depth(text, name);
   YAML::Node root;
   try {

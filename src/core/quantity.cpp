@@ -45,6 +45,8 @@ constexpr std::array kNamedDimensions{
     NamedDimension{dim::resistance_area, "resistance-area product", "5 Ohm*um^2", "Ohm*m^2"},
     NamedDimension{dim::resistance_per_length, "resistance per length", "2 Ohm/um", "Ohm/m"},
     NamedDimension{dim::capacitance_per_length, "capacitance per length", "0.2 fF/um", "F/m"},
+    NamedDimension{dim::capacitance_per_area, "capacitance per area", "38.3 fF/um^2", "F/m^2"},
+    NamedDimension{dim::mobility, "mobility", "400 cm^2/V/s", "m^2/V/s"},
     NamedDimension{dim::resistivity, "resistivity", "200 uOhm*cm", "Ohm*m"},
     NamedDimension{dim::bandwidth, "bandwidth", "484 GB/s", "B/s"},
     NamedDimension{dim::energy_per_byte, "energy per byte", "20 pJ/B", "J/B"},
@@ -155,6 +157,16 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// Exponents of units and of the resulting base dimensions stay within this bound, far below the
+// int8 limits of Dimension, so unit algebra never wraps around.
+constexpr int kMaxExponent = 32;
+
+bool exponents_in_bounds(Dimension d) {
+  for (int e : {d.length, d.mass, d.time, d.current, d.temperature, d.information})
+    if (e < -kMaxExponent || e > kMaxExponent) return false;
+  return true;
+}
+
 // One factor of a unit expression: a (prefixed) symbol with an optional integer power.
 Quantity parse_factor(std::string_view factor) {
   factor = trim(factor);
@@ -167,8 +179,9 @@ Quantity parse_factor(std::string_view factor) {
     const auto* begin = exponent.data();
     const auto* end = begin + exponent.size();
     const auto [ptr, ec] = std::from_chars(begin, end, power);
-    if (ec != std::errc{} || ptr != end || power == 0 || power < -9 || power > 9)
-      throw UnitError(fmt::format("bad exponent in '{}': expected an integer from -9 to 9, not 0", factor));
+    if (ec != std::errc{} || ptr != end || power == 0 || power < -kMaxExponent || power > kMaxExponent)
+      throw UnitError(fmt::format("bad exponent in '{}': expected a non-zero integer from -{} to {}", factor,
+                                  kMaxExponent, kMaxExponent));
   } else if (factor.ends_with("\u00b2")) {  // ²
     symbol = factor.substr(0, factor.size() - 2), power = 2;
   } else if (factor.ends_with("\u00b3")) {  // ³
@@ -211,8 +224,13 @@ Quantity parse_unit(std::string_view unit) {
     const bool is_slash = !at_end && unit[i] == '/';
     if (!(at_end || is_times || is_dot || is_slash)) continue;
     const Quantity f = parse_factor(unit.substr(start, i - start));
+    // Checked before combining, so that the sum of two in-bound exponents cannot wrap an int8.
+    if (!exponents_in_bounds(f.dimension))
+      throw UnitError(fmt::format("unit '{}' has a power beyond {} of a base unit", unit, kMaxExponent));
     result.value = denominator ? result.value / f.value : result.value * f.value;
     result.dimension = denominator ? result.dimension / f.dimension : result.dimension * f.dimension;
+    if (!exponents_in_bounds(result.dimension))
+      throw UnitError(fmt::format("unit '{}' has a power beyond {} of a base unit", unit, kMaxExponent));
     if (is_slash) denominator = true;
     start = i + (is_dot ? 2 : 1);
     if (is_dot) ++i;

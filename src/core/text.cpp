@@ -60,6 +60,34 @@ std::string did_you_mean(std::string_view word, std::span<const std::string> can
   return match ? fmt::format(" (did you mean '{}'?)", *match) : std::string{};
 }
 
+std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = byte(i);
+    std::size_t length = 0;
+    char32_t code = 0, min = 0;
+    if (c < 0x80)
+      length = 1, code = c;
+    else if ((c & 0xE0) == 0xC0)
+      length = 2, code = c & 0x1F, min = 0x80;
+    else if ((c & 0xF0) == 0xE0)
+      length = 3, code = c & 0x0F, min = 0x800;
+    else if ((c & 0xF8) == 0xF0)
+      length = 4, code = c & 0x07, min = 0x10000;
+    else
+      return i;
+    if (i + length > text.size()) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      if ((byte(i + k) & 0xC0) != 0x80) return i;
+      code = (code << 6) | (byte(i + k) & 0x3F);
+    }
+    if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return i;
+    i += length;
+  }
+  return std::nullopt;
+}
+
 std::string quoted_list(std::span<const std::string> items, std::string_view last_separator) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) {

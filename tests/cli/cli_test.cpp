@@ -147,4 +147,111 @@ TEST_F(Cli, FileErrorsExitTwoAndWriteNothing) {
                                             "nokind.yaml"}));
 }
 
+// Bad technology files, each made from the real 22 nm NVSim file by one edit. The expected line is
+// found from the edited text itself, so the cases stay right when the data file changes.
+struct FileCase {
+  std::string name;
+  std::string find;     // text of the original file to replace (first occurrence)
+  std::string replace;  // what to put there
+  int line_offset;      // expected line relative to the line of `find` (e.g. 1 for the line after it)
+  std::string key;      // key the message must name ("" for none)
+  std::string expected;
+};
+
+void PrintTo(const FileCase& c, std::ostream* os) { *os << c.name; }
+
+class BadTechnologyFile : public Cli, public ::testing::WithParamInterface<FileCase> {};
+
+TEST_P(BadTechnologyFile, ExitsTwoNamingFileLineAndKeyAndWritesNothing) {
+  const FileCase& c = GetParam();
+  std::string text = slurp(fs::path(DEEPNVM_DATA_DIR) / "tech" / "nvsim" / "22nm.yaml");
+  const auto at = text.find(c.find);
+  ASSERT_NE(at, std::string::npos) << "the data file no longer contains: " << c.find;
+  const auto line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n')) +
+                    1 + c.line_offset;
+  text.replace(at, c.find.size(), c.replace);
+  write("bad.yaml", text);
+  const fs::path out = dir_ / "out.json";
+  std::vector<std::string> mentions{"bad.yaml:" + std::to_string(line) + ":", c.expected};
+  if (!c.key.empty()) mentions.push_back("key '" + c.key + "'");
+  expect_input_error({"check", "bad.yaml", "--out", out.string(), "--json"}, mentions);
+  EXPECT_FALSE(fs::exists(out));
+}
+
+const std::vector<FileCase> kFileCases{
+    {"unknown_key_with_suggestion", "    vth: 0.1287 V", "    vht: 0.1287 V", 0, "vht", "did you mean 'vth'"},
+    {"unknown_top_level_key", "process: planar_bulk", "process: planar_bulk\ncolour: blue", 1, "colour", "unknown key"},
+    {"missing_unit", "vdd: 0.9 V", "vdd: 0.9", 0, "vdd", "missing unit"},
+    {"wrong_dimension", "vdd: 0.9 V", "vdd: 0.9 ns", 0, "vdd", "expected a voltage"},
+    {"unit_typo", "vdd: 0.9 V", "vdd: 0.9 Vv", 0, "vdd", "unknown unit 'Vv'"},
+    {"negative_length", "gate_length: 10 nm", "gate_length: -10 nm", 0, "gate_length", "out of range"},
+    {"zero_length", "gate_length: 10 nm", "gate_length: 0 nm", 0, "gate_length", "out of range"},
+    {"nan", "vdd: 0.9 V", "vdd: nan V", 0, "vdd", "finite"},
+    {"infinity", "vdd: 0.9 V", "vdd: inf V", 0, "vdd", "finite"},
+    {"huge", "vdd: 0.9 V", "vdd: 1e400 V", 0, "vdd", "range"},
+    {"wrong_type", "pn_size_ratio: 2\n", "pn_size_ratio: two\n", 0, "pn_size_ratio", "not a number"},
+    {"unknown_choice", "flavour: hp", "flavour: hpp", 0, "flavour", "did you mean 'hp'"},
+    {"scalar_for_list", "temperatures: [300 K, 350 K, 400 K]", "temperatures: 300 K", 0, "temperatures",
+     "expected a list"},
+    {"list_lengths_differ", "on_current_n: [2030 uA/um, 1931 uA/um, 1834 uA/um]",
+     "on_current_n: [2030 uA/um, 1931 uA/um]", 0, "on_current_n", "3"},
+    {"duplicate_key", "    vth: 0.1287 V", "    vth: 0.1287 V\n    vth: 0.2 V", 1, "vth", "duplicate key"},
+    {"empty_value", "vdd: 0.9 V", "vdd:", 0, "vdd", "missing value"},
+    {"missing_required_key", "    vdd: 0.9 V\n", "", -2, "vdd", "missing required key"},
+    {"threshold_above_supply", "vth: 0.1287 V", "vth: 1.5 V", 0, "vth", "not below vdd"},
+    {"malformed_yaml", "devices:\n", "devices: [\n", 1, "", "malformed"},
+    {"tab_indentation", "    vdd: 0.9 V", "\tvdd: 0.9 V", 0, "", "malformed"},
+    {"unknown_kind", "kind: technology", "kind: technolgy", 0, "kind", "did you mean 'technology'"},
+    {"invalid_utf8", "name: nvsim-22nm", "name: nvsim-\xff", 0, "", "UTF-8"},
+    {"mapping_for_scalar", "name: nvsim-22nm", "name: {a: 1}", 0, "name", "expected a single value"},
+};
+
+INSTANTIATE_TEST_SUITE_P(Cli, BadTechnologyFile, ::testing::ValuesIn(kFileCases),
+                         [](const auto& info) { return info.param.name; });
+
+TEST_F(Cli, CheckAcceptsTheShippedDataAndWritesNormalizedJson) {
+  const fs::path file = fs::path(DEEPNVM_DATA_DIR) / "tech" / "nvsim" / "22nm.yaml";
+  const fs::path out = dir_ / "out.json";
+  const Result r = run({"check", file.string(), "--out", out.string(), "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto printed = nlohmann::json::parse(r.out);
+  const auto written = nlohmann::json::parse(slurp(out));
+  EXPECT_EQ(printed, written);
+  EXPECT_EQ(written["files"][0]["kind"], "technology");
+  EXPECT_DOUBLE_EQ(written["files"][0]["values"]["node"].get<double>(), 22e-9);
+}
+
+TEST_F(Cli, SchemaListsKindsAndDescribesTechnology) {
+  Result r = run({"schema"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("technology"), std::string::npos);
+  r = run({"schema", "technology", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["schema"]["kind"], "technology");
+  EXPECT_FALSE(doc["schema"]["fields"].empty());
+}
+
+// docs/reference/input-files.md is generated from the declarations; it must not drift from them.
+TEST_F(Cli, GeneratedInputReferenceIsUpToDate) {
+  const Result r = run({"schema", "--markdown"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const fs::path committed = fs::path(DEEPNVM_SOURCE_DIR) / "docs" / "reference" / "input-files.md";
+  EXPECT_EQ(slurp(committed), r.out) << "regenerate with: deepnvm schema --markdown > docs/reference/input-files.md";
+}
+
+// .ci/run must run exactly the test command the README gives.
+TEST(Readme, CiRunsTheReadmeTestCommand) {
+  const std::string readme = slurp(fs::path(DEEPNVM_SOURCE_DIR) / "README.md");
+  const std::string ci = slurp(fs::path(DEEPNVM_SOURCE_DIR) / ".ci" / "run");
+  const std::string marker = "./scripts/install-deps && cmake -S . -B build";
+  std::vector<std::string> commands;
+  std::istringstream lines(readme);
+  for (std::string line; std::getline(lines, line);)
+    if (line.starts_with(marker)) commands.push_back(line);
+  ASSERT_EQ(commands.size(), 2u) << "the README opens with exactly two commands";
+  EXPECT_NE(commands[1].find("ctest"), std::string::npos);
+  EXPECT_NE(ci.find(commands[1]), std::string::npos) << "not in .ci/run: " << commands[1];
+}
+
 }  // namespace

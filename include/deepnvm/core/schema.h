@@ -101,7 +101,10 @@ struct ValueTraits<double> {
   static std::string type_name(const ValueRules& rules) {
     return rules.unit == dim::none ? "number" : dimension_name(rules.unit);
   }
-  static std::string example(const ValueRules& rules) { return dimension_example(rules.unit); }
+  static std::string example(const ValueRules& rules) {
+    if (rules.unit == dim::none && rules.min && *rules.min >= 0.5) return fmt::format("{:g}", *rules.min * 2);
+    return dimension_example(rules.unit);
+  }
   static std::string show(double v, const ValueRules& rules) { return format_quantity(v, rules.unit, 6); }
   static nlohmann::ordered_json to_json(double v) { return v; }
 };

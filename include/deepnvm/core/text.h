@@ -19,6 +19,10 @@ std::optional<std::string> closest_match(std::string_view word, std::span<const 
 /// " (did you mean 'x'?)" or "" — ready to append to an error message.
 std::string did_you_mean(std::string_view word, std::span<const std::string> candidates);
 
+/// Byte offset of the first invalid UTF-8 sequence (overlong forms, surrogates and code points
+/// above U+10FFFF count as invalid), or nothing if `text` is valid UTF-8.
+std::optional<std::size_t> find_invalid_utf8(std::string_view text);
+
 /// "'a', 'b' or 'c'"
 std::string quoted_list(std::span<const std::string> items, std::string_view last_separator = " or ");
 

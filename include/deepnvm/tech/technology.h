@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Technology nodes (`kind: technology` files under data/tech/<table_set>/): per-flavour device
+// parameters with temperature tables of on/off currents, and per-type wire geometry. Values are SI
+// doubles; the files give every quantity with its unit and every block with a `source`.
+
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "deepnvm/core/config.h"
+#include "deepnvm/core/schema.h"
+
+namespace deepnvm {
+
+/// The four per-width currents a device tabulates over temperature.
+enum class DeviceCurrent { on_n, on_p, off_n, off_p };
+
+/// "I_on,n", "I_on,p", "I_off,n" or "I_off,p", for messages.
+std::string_view current_name(DeviceCurrent which);
+
+/// @brief One tabulated current: temperatures (K, strictly increasing) and values (A/m) of equal length.
+struct CurrentTable {
+  std::span<const double> temperatures;
+  std::span<const double> values;
+};
+
+/// @brief One device flavour of a node (NVSim's `Technology` fields for HP, LSTP or LOP).
+struct Device {
+  std::string flavour;  // "hp", "lstp" or "lop"
+  std::string source;
+
+  double vdd = 0.0;                              // V
+  double vth = 0.0;                              // V
+  double gate_length = 0.0;                      // physical gate length L_phy, m
+  double gate_cap_ideal = 0.0;                   // C_gi, F/m of width
+  double fringe_cap = 0.0;                       // C_f, F/m of width
+  double oxide_cap = 0.0;                        // C_ox, F/m^2
+  double electron_mobility = 0.0;                // mu_n, m^2/(V s)
+  double hole_mobility = 0.0;                    // mu_p, m^2/(V s)
+  double pn_size_ratio = 0.0;                    // W_p/W_n of a balanced inverter
+  double effective_resistance_multiplier = 0.0;  // k_R in R_on = k_R Vdd/(I_on W)
+  std::optional<double> gate_leakage;            // gate-oxide leakage, A/m; NVSim has none
+
+  // Temperature tables. `temperatures` is shared by the four current lists unless a list has its own
+  // `<current>_temperatures`: sources do not always give every current at the same points (the note
+  // gives NVSim's I_off,n at 360 K but not the others), and a shared grid would force invented values.
+  std::vector<double> temperatures;   // K
+  std::vector<double> on_current_n;   // A/m
+  std::vector<double> on_current_p;   // A/m
+  std::vector<double> off_current_n;  // A/m
+  std::vector<double> off_current_p;  // A/m
+  std::optional<std::vector<double>> on_current_n_temperatures;
+  std::optional<std::vector<double>> on_current_p_temperatures;
+  std::optional<std::vector<double>> off_current_n_temperatures;
+  std::optional<std::vector<double>> off_current_p_temperatures;
+
+  /// The table of one current, with the temperature grid that applies to it.
+  CurrentTable table(DeviceCurrent which) const;
+
+  /// @brief Current per width (A/m) at `temperature` (K), linear between table points as NVSim fills
+  /// its 1 K steps (array-model note §3.2). Throws ModelError outside [first, last] table temperature.
+  double current(DeviceCurrent which, double temperature) const;
+
+  bool operator==(const Device&) const = default;
+  static const Schema<Device>& schema();
+};
+
+/// @brief One wire type of a node (NVSim `Wire.cpp` table row, array-model note §2.1, §3.4).
+struct Wire {
+  std::string type;  // local_aggressive ... global_conservative
+  std::string source;
+
+  double pitch = 0.0;                // m
+  double width = 0.0;                // m
+  double thickness = 0.0;            // m
+  double barrier_thickness = 0.0;    // m
+  double dielectric_constant = 0.0;  // in-plane (sidewall) relative permittivity k_h
+  double ild_thickness = 0.0;        // vertical dielectric thickness, m
+  double resistivity = 0.0;          // at 20 C, Ohm m
+
+  bool operator==(const Wire&) const = default;
+  static const Schema<Wire>& schema();
+};
+
+/// @brief A technology node: one table set's devices and wires at one feature size.
+struct Technology {
+  std::string name;
+  std::string table_set;  // "nvsim", "cacti" or "deepnvm"
+  double node = 0.0;      // feature size F, m
+  std::string process;    // "planar_bulk" or "finfet"
+  bool interpolated = false;
+  std::string source;
+  std::vector<Device> devices;
+  std::vector<Wire> wires;
+
+  /// The device of `flavour`; ModelError naming the flavours present if there is none.
+  const Device& device(std::string_view flavour) const&;
+  /// The wire of `type`; ModelError naming the types present if there is none.
+  const Wire& wire(std::string_view type) const&;
+  // A reference into a temporary Technology would dangle: `find_technology(...).device("hp")` must
+  // not compile. Keep the Technology in a variable.
+  const Device& device(std::string_view flavour) const&& = delete;
+  const Wire& wire(std::string_view type) const&& = delete;
+
+  bool operator==(const Technology&) const = default;
+  static const Schema<Technology>& schema();
+};
+
+/// Device flavours and wire types a technology file may name, in table order.
+std::span<const std::string> device_flavours();
+std::span<const std::string> wire_types();
+
+/// @brief Parses a loaded `kind: technology` document (the `kind` key is required and checked).
+Technology parse_technology(const ConfigNode& document);
+
+/// @brief Reads and validates one technology file. IoError if unreadable, ConfigError (file, line,
+/// key) for anything malformed.
+Technology load_technology(const std::filesystem::path& path);
+
+/// @brief The technology of `table_set` at feature size `node` (m) among the files in
+/// `<data_dir>/tech/<table_set>/`. Matches the `node` value inside the files, not file names.
+/// ConfigError if the table set or the node does not exist (naming what does) or two files match.
+Technology find_technology(const std::filesystem::path& data_dir, std::string_view table_set, double node);
+
+}  // namespace deepnvm
