@@ -2,6 +2,7 @@
 #include "app.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <map>
@@ -24,6 +25,12 @@ namespace {
 
 void error_line(const std::string& message) { fmt::print(stderr, "deepnvm: error: {}\n", message); }
 
+std::filesystem::path data_directory(const GlobalOptions& options) {
+  if (!options.data.empty()) return options.data;
+  if (const char* env = std::getenv("DEEPNVM_DATA_DIR"); env && *env) return env;
+  return DEEPNVM_DATA_DIR;
+}
+
 // CLI11 reports "deepnvm typo" as a missing subcommand; name the word the user typed instead.
 std::string describe_parse_error(const CLI::App& app, const CLI::ParseError& e) {
   const auto remaining = app.remaining();
@@ -42,7 +49,8 @@ constexpr const char* kGlobalOptionsFooter =
     "Global options, accepted anywhere on the command line:\n"
     "  --json        print one JSON document on stdout\n"
     "  -q,--quiet    no progress bar or notes on stderr\n"
-    "  --threads N   worker threads (0: all hardware threads)";
+    "  --threads N   worker threads (0: all hardware threads)\n"
+    "  --data DIR    data directory (default: $DEEPNVM_DATA_DIR, else the built-in one)";
 
 }  // namespace
 
@@ -59,6 +67,7 @@ int run(int argc, char** argv) {
   app.add_flag("-q,--quiet", options.quiet, "No progress bar or notes on stderr");
   app.add_option("--threads", options.threads, "Worker threads (0: all hardware threads)")
       ->check(CLI::Range(0u, 4096u));
+  app.add_option("--data", options.data, "Data directory (default: $DEEPNVM_DATA_DIR, else the built-in one)");
 
   std::map<const CLI::App*, Action> actions;
   const auto add = [&](Action (*add_command)(CLI::App&)) {
@@ -70,6 +79,7 @@ int run(int argc, char** argv) {
   add(add_units_command);
   add(add_schema_command);
   add(add_check_command);
+  add(add_cell_command);
 
   try {
     app.parse(argc, argv);
@@ -91,7 +101,7 @@ int run(int argc, char** argv) {
 
   try {
     const Builtins builtins = make_builtins();
-    const Context context{options, builtins};
+    const Context context{options, builtins, data_directory(options)};
     for (const CLI::App* sub : app.get_subcommands()) actions.at(sub)(context);
     return 0;
   } catch (const Error& e) {

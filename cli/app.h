@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -16,12 +17,14 @@ struct GlobalOptions {
   bool json = false;
   bool quiet = false;
   unsigned threads = 0;  // 0: all hardware threads
+  std::string data;      // --data: the data directory
 };
 
 /// What every subcommand gets: the global options and the library's registries.
 struct Context {
   const GlobalOptions& options;
   const Builtins& builtins;
+  std::filesystem::path data_dir;  // --data, else $DEEPNVM_DATA_DIR, else the built-in path
 };
 
 /// A subcommand registers its CLI11 options and returns the action to run when it is selected.
@@ -30,6 +33,7 @@ using Action = std::function<void(const Context&)>;
 Action add_units_command(CLI::App& app);
 Action add_schema_command(CLI::App& app);
 Action add_check_command(CLI::App& app);
+Action add_cell_command(CLI::App& app);
 
 /// Parses `argv`, runs the chosen subcommand and maps every outcome to an exit code:
 /// 0 success (also --help and --version), 2 any command-line or input error, 1 internal error.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "deepnvm/all/builtins.h"
 
+#include "deepnvm/cell/register.h"
 #include "deepnvm/tech/register.h"
 
 namespace deepnvm {
@@ -9,6 +10,7 @@ Builtins make_builtins() {
   Builtins b;
   // Layer order of docs/DESIGN.md; each layer adds only its own implementations.
   register_builtin_tech(b.input_kinds);
+  register_builtin_cell(b.input_kinds, b.cell_models);
   return b;
 }
 

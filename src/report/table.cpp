@@ -2,7 +2,8 @@
 #include "deepnvm/report/table.h"
 
 #include <algorithm>
-#include <cctype>
+#include <charconv>
+#include <string_view>
 
 namespace deepnvm {
 namespace {
@@ -13,8 +14,13 @@ std::size_t display_width(const std::string& s) {
       std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
+// A number, optionally followed by one unit word ("2.75 MiB"): right-aligned so digits line up.
 bool looks_numeric(const std::string& s) {
-  return !s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' || s[0] == '.');
+  double v = 0.0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{}) return false;
+  const std::string_view rest(ptr, static_cast<std::size_t>(s.data() + s.size() - ptr));
+  return rest.empty() || (rest.front() == ' ' && rest.find(' ', 1) == std::string_view::npos);
 }
 
 }  // namespace

@@ -40,14 +40,17 @@ double on_resistance_width_p(const Device& device, double temperature) {
 }
 
 double wire_resistivity(const Wire& wire, double temperature) {
+  // CACTI and McPAT tables carry no temperature term (resistivity_temperature_model: none).
+  if (wire.resistivity_temperature_model == "none") return wire.resistivity;
   return wire.resistivity * (1.0 + kWireResistivityTempCoefficient * (temperature - kWireReferenceTemperature));
 }
 
 double wire_resistance_per_length(const Wire& wire, double temperature) {
-  // alpha_scatter = 1 and dishing 0 in every NVSim table; the barrier lines both sidewalls but only
-  // the bottom of the trench.
-  return wire_resistivity(wire, temperature) /
-         ((wire.thickness - wire.barrier_thickness) * (wire.width - 2.0 * wire.barrier_thickness));
+  // CACTI basic_circuit.cc wire_resistance; alpha_scatter = 1 and dishing 0 in every NVSim table. The
+  // barrier lines both sidewalls but only the bottom of the trench.
+  return wire.scattering_factor * wire_resistivity(wire, temperature) /
+         ((wire.thickness - wire.barrier_thickness - wire.dishing_thickness) *
+          (wire.width - 2.0 * wire.barrier_thickness));
 }
 
 double wire_capacitance_per_length(const Wire& wire) {

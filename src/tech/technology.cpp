@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <iterator>
 #include <utility>
 
 #include "deepnvm/core/error.h"
@@ -71,6 +72,41 @@ void check_device(const Device& d, const ConfigNode& node) {
                         "has {} values but '{}' has {} temperatures; each value belongs to one temperature",
                         values.size(), grid_key, grid.size());
   }
+  if (d.gate_leakage_n_temperatures) check_grid(*d.gate_leakage_n_temperatures, node, "gate_leakage_n_temperatures");
+  if (d.gate_leakage_n_temperatures && !d.gate_leakage_n)
+    throw ConfigError(location_of(node, "gate_leakage_n_temperatures"), "gate_leakage_n_temperatures",
+                      "is given but 'gate_leakage_n' is not");
+  if (d.gate_leakage_n) {
+    if (d.gate_leakage)
+      throw ConfigError(location_of(node, "gate_leakage_n"), "gate_leakage_n",
+                        "give either a constant 'gate_leakage' or a 'gate_leakage_n' table, not both");
+    const std::vector<double>& grid = d.gate_leakage_n_temperatures ? *d.gate_leakage_n_temperatures : d.temperatures;
+    if (d.gate_leakage_n->size() != grid.size())
+      throw ConfigError(location_of(node, "gate_leakage_n"), "gate_leakage_n",
+                        "has {} values but '{}' has {} temperatures; each value belongs to one temperature",
+                        d.gate_leakage_n->size(),
+                        d.gate_leakage_n_temperatures ? "gate_leakage_n_temperatures" : "temperatures", grid.size());
+  }
+}
+
+// Linear interpolation in a table; ModelError outside it (see Device::current).
+double table_value(std::span<const double> temperatures, std::span<const double> values, double temperature,
+                   std::string_view what, std::string_view flavour) {
+  if (temperatures.empty() || values.size() != temperatures.size())
+    throw ModelError("{} table of the {} device is empty or malformed", what, flavour);
+  const double first = temperatures.front(), last = temperatures.back();
+  // Outside the table NVSim exits; extrapolating leakage (which grows exponentially) would mislead.
+  if (!(temperature >= first && temperature <= last))
+    throw ModelError("temperature {} is outside the {} table of the {} device ({} to {})",
+                     format_quantity(temperature, dim::temperature), what, flavour,
+                     format_quantity(first, dim::temperature), format_quantity(last, dim::temperature));
+  const auto upper = std::upper_bound(temperatures.begin(), temperatures.end(), temperature);
+  if (upper == temperatures.end()) return values.back();  // temperature == last
+  const std::size_t hi = static_cast<std::size_t>(upper - temperatures.begin());
+  if (hi == 0) return values.front();
+  const std::size_t lo = hi - 1;
+  const double alpha = (temperature - temperatures[lo]) / (temperatures[hi] - temperatures[lo]);
+  return values[lo] + alpha * (values[hi] - values[lo]);
 }
 
 template <class T>
@@ -114,21 +150,15 @@ CurrentTable Device::table(DeviceCurrent which) const {
 
 double Device::current(DeviceCurrent which, double temperature) const {
   const CurrentTable t = table(which);
-  if (t.temperatures.empty() || t.values.size() != t.temperatures.size())
-    throw ModelError("{} table of the {} device is empty or malformed", current_name(which), flavour);
-  const double first = t.temperatures.front(), last = t.temperatures.back();
-  // Outside the table NVSim exits; extrapolating leakage (which grows exponentially) would mislead.
-  if (!(temperature >= first && temperature <= last))
-    throw ModelError("temperature {} is outside the {} table of the {} device ({} to {})",
-                     format_quantity(temperature, dim::temperature), current_name(which), flavour,
-                     format_quantity(first, dim::temperature), format_quantity(last, dim::temperature));
-  const auto upper = std::upper_bound(t.temperatures.begin(), t.temperatures.end(), temperature);
-  if (upper == t.temperatures.end()) return t.values.back();  // temperature == last
-  const std::size_t hi = static_cast<std::size_t>(upper - t.temperatures.begin());
-  if (hi == 0) return t.values.front();
-  const std::size_t lo = hi - 1;
-  const double alpha = (temperature - t.temperatures[lo]) / (t.temperatures[hi] - t.temperatures[lo]);
-  return t.values[lo] + alpha * (t.values[hi] - t.values[lo]);
+  return table_value(t.temperatures, t.values, temperature, current_name(which), flavour);
+}
+
+std::optional<double> Device::gate_leakage_current(double temperature) const {
+  if (gate_leakage_n) {
+    const std::vector<double>& grid = gate_leakage_n_temperatures ? *gate_leakage_n_temperatures : temperatures;
+    return table_value(grid, *gate_leakage_n, temperature, "I_g,on", flavour);
+  }
+  return gate_leakage;
 }
 
 const Schema<Device>& Device::schema() {
@@ -177,7 +207,50 @@ const Schema<Device>& Device::schema() {
         .min(0)
         .desc(
             "Gate-oxide leakage current per width at the on state; absent when the source gives none "
-            "(NVSim models no gate-oxide leakage).");
+            "(NVSim models no gate-oxide leakage). Exclusive with 'gate_leakage_n'.");
+    s.field("gate_leakage_n", &Device::gate_leakage_n)
+        .unit(dim::current_per_length)
+        .min(0)
+        .desc(
+            "NMOS gate-oxide leakage per width over temperature (CACTI I_g_on_n), one value per temperature of "
+            "'temperatures' or of 'gate_leakage_n_temperatures'; absent when the source gives none.");
+    s.field("gate_leakage_n_temperatures", &Device::gate_leakage_n_temperatures)
+        .unit(dim::temperature)
+        .greater_than(0)
+        .desc("Temperatures of gate_leakage_n when they differ from 'temperatures'.");
+    s.field("electrical_gate_length", &Device::electrical_gate_length)
+        .unit(dim::length)
+        .greater_than(0)
+        .desc("Electrical gate length L_elec (CACTI l_elec); absent when the source gives none (NVSim).");
+    s.field("oxide_thickness", &Device::oxide_thickness)
+        .unit(dim::length)
+        .greater_than(0)
+        .desc("Electrical gate-oxide thickness t_ox (CACTI t_ox); absent when the source gives none (NVSim).");
+    s.field("saturation_voltage", &Device::saturation_voltage)
+        .unit(dim::voltage)
+        .greater_than(0)
+        .desc(
+            "V_dsat as the source stores it (CACTI Vdsat); absent when the source derives it (NVSim: "
+            "L_phy 1e5 m/s / mu_n, see formulas).");
+    s.field("bottom_junction_cap", &Device::bottom_junction_cap)
+        .unit(dim::capacitance_per_area)
+        .min(0)
+        .desc(
+            "Bottom junction capacitance per area as the source stores it (CACTI C_junc); absent when the "
+            "source derives it from Vdd (NVSim).");
+    s.field("sidewall_junction_cap", &Device::sidewall_junction_cap)
+        .unit(dim::capacitance_per_length)
+        .min(0)
+        .desc(
+            "Sidewall junction capacitance per perimeter length as the source stores it (CACTI C_junc_sw); "
+            "absent when the source derives it from Vdd (NVSim).");
+    s.field("gm_p_to_gm_n", &Device::gm_p_to_gm_n)
+        .greater_than(0)
+        .desc("Ratio of PMOS to NMOS transconductance (CACTI gmp_to_gmn_multiplier); absent when not given.");
+    s.field("long_channel_leakage_reduction", &Device::long_channel_leakage_reduction)
+        .greater_than(0)
+        .max(1)
+        .desc("Leakage factor of long-channel devices (CACTI lch_lk_rdc); absent when not given.");
     s.field("temperatures", &Device::temperatures)
         .unit(dim::temperature)
         .greater_than(0)
@@ -252,14 +325,30 @@ const Schema<Wire>& Wire::schema() {
         .unit(dim::resistivity)
         .greater_than(0)
         .desc("Conductor resistivity at 20 C (293 K), e.g. '6 uOhm*cm'; NVSim adds 0.39 %/K above it.");
+    s.field("scattering_factor", &Wire::scattering_factor)
+        .min(1)
+        .default_value(1.0)
+        .desc("Size-effect factor alpha_scatter multiplying the resistivity (CACTI); NVSim's tables use 1.");
+    s.field("dishing_thickness", &Wire::dishing_thickness)
+        .unit(dim::length)
+        .min(0)
+        .default_value(0.0)
+        .desc("CMP dishing, subtracted from the conducting thickness (CACTI); NVSim's tables have none.");
+    s.field("resistivity_temperature_model", &Wire::resistivity_temperature_model)
+        .one_of({"nvsim_linear", "none"})
+        .default_value(std::string("nvsim_linear"))
+        .desc(
+            "How resistivity depends on temperature: 'nvsim_linear' (NVSim: +0.39 %/K from 293 K) or 'none' "
+            "(CACTI and McPAT use the tabulated resistivity at every temperature).");
     s.check([](const Wire& w, const ConfigNode& node) {
       if (!(w.width < w.pitch))
         throw ConfigError(location_of(node, "width"), "width", "width {} is not below the pitch {}",
                           format_quantity(w.width, dim::length), format_quantity(w.pitch, dim::length));
-      if (!(2 * w.barrier_thickness < w.width) || !(w.barrier_thickness < w.thickness))
+      if (!(2 * w.barrier_thickness < w.width) || !(w.barrier_thickness + w.dishing_thickness < w.thickness))
         throw ConfigError(location_of(node, "barrier_thickness"), "barrier_thickness",
-                          "barrier {} leaves no conductor in a {} x {} wire",
-                          format_quantity(w.barrier_thickness, dim::length), format_quantity(w.width, dim::length),
+                          "barrier {} (with dishing {}) leaves no conductor in a {} x {} wire",
+                          format_quantity(w.barrier_thickness, dim::length),
+                          format_quantity(w.dishing_thickness, dim::length), format_quantity(w.width, dim::length),
                           format_quantity(w.thickness, dim::length));
     });
     return s;
@@ -353,30 +442,169 @@ Technology find_technology(const std::filesystem::path& data_dir, std::string_vi
   std::sort(files.begin(), files.end());
   std::optional<Technology> found;
   fs::path found_path;
-  std::vector<double> nodes;
+  std::vector<std::pair<Technology, fs::path>> all;
   for (const fs::path& file : files) {
     Technology t = load_technology(file);
-    nodes.push_back(t.node);
-    // Nodes are written to 0.1 nm at most; a 1 pm tolerance absorbs the decimal->binary rounding only.
-    if (std::abs(t.node - node) > 1e-12) continue;
-    if (found)
-      throw ConfigError({file.string(), 0}, "node", "node {} of table set '{}' is also defined in {}",
-                        format_quantity(node, dim::length), table_set, found_path.string());
     if (t.table_set != table_set)
       throw ConfigError({file.string(), 0}, "table_set", "file lies in the '{}' folder but declares table set '{}'",
                         table_set, t.table_set);
-    found = std::move(t);
-    found_path = file;
+    // Nodes are written to 0.1 nm at most; a 1 pm tolerance absorbs the decimal->binary rounding only.
+    if (std::abs(t.node - node) <= 1e-12) {
+      if (found)
+        throw ConfigError({file.string(), 0}, "node", "node {} of table set '{}' is also defined in {}",
+                          format_quantity(node, dim::length), table_set, found_path.string());
+      found = t;
+      found_path = file;
+    }
+    all.emplace_back(std::move(t), file);
   }
-  if (!found) {
-    std::sort(nodes.begin(), nodes.end());
-    std::vector<std::string> shown;
-    for (double n : nodes) shown.push_back(format_quantity(n, dim::length));
-    throw ConfigError({(tech_dir / table_set).string(), 0}, "node", "table set '{}' has no {} node; available: {}",
-                      table_set, format_quantity(node, dim::length),
-                      shown.empty() ? std::string("none") : quoted_list(shown, ", "));
+  if (found) return *found;
+
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first.node < b.first.node; });
+  // NVSim's ladder: the largest table node <= N blended with the next larger one (note §3.3). Only
+  // for NVSim's own tables; see the header for why the other sets are not interpolated.
+  if (table_set == "nvsim" && !all.empty() && node > all.front().first.node && node < all.back().first.node) {
+    const auto upper = std::find_if(all.begin(), all.end(), [&](const auto& t) { return t.first.node > node; });
+    const auto lower = std::prev(upper);
+    if (lower->first.process == "planar_bulk" && upper->first.process == "planar_bulk")
+      return interpolate_technology(lower->first, upper->first, node);
   }
-  return *found;
+  std::vector<std::string> shown;
+  for (const auto& t : all) shown.push_back(format_quantity(t.first.node, dim::length));
+  throw ConfigError({(tech_dir / table_set).string(), 0}, "node", "table set '{}' has no {} node{}; available: {}",
+                    table_set, format_quantity(node, dim::length),
+                    table_set == "nvsim" ? std::string(" and it lies outside the interpolation range")
+                                         : std::string(" (only the 'nvsim' set interpolates between nodes)"),
+                    shown.empty() ? std::string("none") : quoted_list(shown, ", "));
+}
+
+namespace {
+
+// (1 - alpha) lo + alpha hi: exact at alpha = 0 and alpha = 1, so table nodes map to themselves.
+double blend_linear(double lo, double hi, double alpha) { return (1.0 - alpha) * lo + alpha * hi; }
+// lo^(1 - alpha) hi^alpha, NVSim's rule for the exponentially varying off-currents.
+double blend_geometric(double lo, double hi, double alpha) { return std::pow(lo, 1.0 - alpha) * std::pow(hi, alpha); }
+
+std::vector<double> blend_list(const std::vector<double>& lo, const std::vector<double>& hi, double alpha,
+                               bool geometric) {
+  std::vector<double> out(lo.size());
+  for (std::size_t i = 0; i < lo.size(); ++i)
+    out[i] = geometric ? blend_geometric(lo[i], hi[i], alpha) : blend_linear(lo[i], hi[i], alpha);
+  return out;
+}
+
+void blend_optional(std::optional<double>& out, const std::optional<double>& lo, const std::optional<double>& hi,
+                    double alpha, std::string_view key, std::string_view flavour) {
+  if (lo.has_value() != hi.has_value())
+    throw ModelError("cannot interpolate '{}' of the {} device: only one of the two nodes gives it", key, flavour);
+  out = lo ? std::optional<double>(blend_linear(*lo, *hi, alpha)) : std::nullopt;
+}
+
+template <class T>
+void require_same(const T& a, const T& b, std::string_view key, std::string_view flavour) {
+  if (a != b)
+    throw ModelError(
+        "cannot interpolate the {} device: '{}' differs between the two nodes (temperature grids must match)", flavour,
+        key);
+}
+
+Device blend_device(const Device& lo, const Device& hi, double alpha, std::string_view lo_name,
+                    std::string_view hi_name) {
+  const std::string_view f = lo.flavour;
+  require_same(lo.temperatures, hi.temperatures, "temperatures", f);
+  for (const TableKeys& t : kTables) require_same(lo.*t.temperatures, hi.*t.temperatures, t.temperatures_key, f);
+  require_same(lo.gate_leakage_n_temperatures, hi.gate_leakage_n_temperatures, "gate_leakage_n_temperatures", f);
+  Device d = lo;
+  d.source = fmt::format(
+      "Interpolated by NVSim's rule (note §3.3), alpha = {:.6g}: parameters and on-currents (1 - alpha) {} + "
+      "alpha {}, off-currents {}^(1 - alpha) x {}^alpha. Lower input ({}): {} | Upper input ({}): {}",
+      alpha, lo_name, hi_name, lo_name, hi_name, lo_name, lo.source, hi_name, hi.source);
+  d.vdd = blend_linear(lo.vdd, hi.vdd, alpha);
+  d.vth = blend_linear(lo.vth, hi.vth, alpha);
+  d.gate_length = blend_linear(lo.gate_length, hi.gate_length, alpha);
+  d.gate_cap_ideal = blend_linear(lo.gate_cap_ideal, hi.gate_cap_ideal, alpha);
+  d.fringe_cap = blend_linear(lo.fringe_cap, hi.fringe_cap, alpha);
+  d.oxide_cap = blend_linear(lo.oxide_cap, hi.oxide_cap, alpha);
+  d.electron_mobility = blend_linear(lo.electron_mobility, hi.electron_mobility, alpha);
+  d.hole_mobility = blend_linear(lo.hole_mobility, hi.hole_mobility, alpha);
+  d.pn_size_ratio = blend_linear(lo.pn_size_ratio, hi.pn_size_ratio, alpha);
+  d.effective_resistance_multiplier =
+      blend_linear(lo.effective_resistance_multiplier, hi.effective_resistance_multiplier, alpha);
+  d.on_current_n = blend_list(lo.on_current_n, hi.on_current_n, alpha, false);
+  d.on_current_p = blend_list(lo.on_current_p, hi.on_current_p, alpha, false);
+  d.off_current_n = blend_list(lo.off_current_n, hi.off_current_n, alpha, true);
+  d.off_current_p = blend_list(lo.off_current_p, hi.off_current_p, alpha, true);
+  blend_optional(d.gate_leakage, lo.gate_leakage, hi.gate_leakage, alpha, "gate_leakage", f);
+  blend_optional(d.electrical_gate_length, lo.electrical_gate_length, hi.electrical_gate_length, alpha,
+                 "electrical_gate_length", f);
+  blend_optional(d.oxide_thickness, lo.oxide_thickness, hi.oxide_thickness, alpha, "oxide_thickness", f);
+  blend_optional(d.saturation_voltage, lo.saturation_voltage, hi.saturation_voltage, alpha, "saturation_voltage", f);
+  blend_optional(d.bottom_junction_cap, lo.bottom_junction_cap, hi.bottom_junction_cap, alpha, "bottom_junction_cap",
+                 f);
+  blend_optional(d.sidewall_junction_cap, lo.sidewall_junction_cap, hi.sidewall_junction_cap, alpha,
+                 "sidewall_junction_cap", f);
+  blend_optional(d.gm_p_to_gm_n, lo.gm_p_to_gm_n, hi.gm_p_to_gm_n, alpha, "gm_p_to_gm_n", f);
+  blend_optional(d.long_channel_leakage_reduction, lo.long_channel_leakage_reduction, hi.long_channel_leakage_reduction,
+                 alpha, "long_channel_leakage_reduction", f);
+  if (lo.gate_leakage_n.has_value() != hi.gate_leakage_n.has_value())
+    throw ModelError("cannot interpolate 'gate_leakage_n' of the {} device: only one of the two nodes gives it", f);
+  if (lo.gate_leakage_n) d.gate_leakage_n = blend_list(*lo.gate_leakage_n, *hi.gate_leakage_n, alpha, false);
+  return d;
+}
+
+}  // namespace
+
+Technology interpolate_technology(const Technology& lower, const Technology& upper, double node) {
+  if (!(lower.node < upper.node))
+    throw ModelError("cannot interpolate: lower node {} ('{}') is not below upper node {} ('{}')",
+                     format_quantity(lower.node, dim::length), lower.name, format_quantity(upper.node, dim::length),
+                     upper.name);
+  // The same 1 pm tolerance as find_technology: "22 nm" parsed from a file is not bit-equal to 22e-9.
+  constexpr double kNodeTolerance = 1e-12;
+  if (!(node >= lower.node - kNodeTolerance && node <= upper.node + kNodeTolerance))
+    throw ModelError("cannot interpolate {} between '{}' ({}) and '{}' ({}): the node lies outside them",
+                     format_quantity(node, dim::length), lower.name, format_quantity(lower.node, dim::length),
+                     upper.name, format_quantity(upper.node, dim::length));
+  if (lower.table_set != upper.table_set)
+    throw ModelError("cannot interpolate between table sets '{}' and '{}'", lower.table_set, upper.table_set);
+  if (lower.process != upper.process)
+    throw ModelError("cannot interpolate between processes '{}' and '{}'", lower.process, upper.process);
+  // Snap to the ends so that table nodes map exactly to themselves.
+  const double alpha = std::abs(node - lower.node) <= kNodeTolerance ? 0.0
+                       : std::abs(node - upper.node) <= kNodeTolerance
+                           ? 1.0
+                           : (node - lower.node) / (upper.node - lower.node);
+
+  Technology t;
+  t.table_set = lower.table_set;
+  t.node = node;
+  t.process = lower.process;
+  t.interpolated = true;
+  t.name = fmt::format("{}-{:g}nm-interpolated", lower.table_set, node * 1e9);
+  t.source = fmt::format(
+      "Interpolated at {} by NVSim's intermediate-node rule (NVSim main.cpp:94-123 and Technology.cpp:1333-1367 at "
+      "commit 6334d00, as described in shared/docs/notes/array-model.md §3.3): alpha = (N - {}) / ({} - {}) = {:.6g}; "
+      "device parameters and on-currents linear, off-currents geometric; wires not interpolated but taken from the "
+      "next larger table node '{}'. Lower input '{}': {} | Upper input '{}': {}",
+      format_quantity(node, dim::length), format_quantity(lower.node, dim::length),
+      format_quantity(upper.node, dim::length), format_quantity(lower.node, dim::length), alpha, upper.name, lower.name,
+      lower.source, upper.name, upper.source);
+  for (const Device& lo : lower.devices) {
+    const auto hi = std::find_if(upper.devices.begin(), upper.devices.end(),
+                                 [&](const Device& d) { return d.flavour == lo.flavour; });
+    if (hi == upper.devices.end())
+      throw ModelError("cannot interpolate: '{}' has a {} device but '{}' has none", lower.name, lo.flavour,
+                       upper.name);
+    t.devices.push_back(blend_device(lo, *hi, alpha, lower.name, upper.name));
+  }
+  if (upper.devices.size() != lower.devices.size())
+    throw ModelError("cannot interpolate: '{}' and '{}' have different device flavours", lower.name, upper.name);
+  for (Wire w : upper.wires) {
+    w.source = fmt::format("Not interpolated (NVSim's rule): the wire of the next larger table node '{}'. {}",
+                           upper.name, w.source);
+    t.wires.push_back(std::move(w));
+  }
+  return t;
 }
 
 }  // namespace deepnvm

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "deepnvm/cell/cell.h"
 #include "deepnvm/core/input_kind.h"
 #include "deepnvm/core/registry.h"
 
@@ -9,6 +10,7 @@ namespace deepnvm {
 /// @brief Every registry of the library, filled with the built-in implementations of each layer.
 struct Builtins {
   Registry<InputKind> input_kinds{"input kind"};
+  Registry<CellFactory> cell_models{"cell model"};
 };
 
 /// Calls each layer's `register_builtin_<layer>` in layer order. Cheap; build one per process.

@@ -43,11 +43,13 @@ double on_resistance_width_p(const Device& device, double temperature);
 inline constexpr double kWireResistivityTempCoefficient = 0.0039;  // 1/K
 inline constexpr double kWireReferenceTemperature = 293.0;         // K
 
-/// @brief rho(T) = rho_20C (1 + 0.0039/K (T - 293 K)) [NVSim Wire.cpp:56-490; note §2.1].
+/// @brief rho(T) = rho_20C (1 + 0.0039/K (T - 293 K)) [NVSim Wire.cpp:56-490; note §2.1] for
+/// `resistivity_temperature_model: nvsim_linear`; rho_20C at every T for `none` (CACTI, McPAT).
 double wire_resistivity(const Wire& wire, double temperature);
 
-/// @brief r_w = rho(T) / ((t - t_b - t_dish)(w - 2 t_b)) with alpha_scatter = 1 and t_dish = 0, in
-/// Ohm/m [NVSim Wire.cpp:56-490; note §2.1].
+/// @brief r_w = alpha_scatter rho(T) / ((t - t_b - t_dish)(w - 2 t_b)), in Ohm/m [NVSim
+/// Wire.cpp:56-490; note §2.1; CACTI basic_circuit.cc wire_resistance]. NVSim's tables have
+/// alpha_scatter = 1 and t_dish = 0 (the Wire defaults).
 double wire_resistance_per_length(const Wire& wire, double temperature);
 
 /// @brief c_w = 2 eps0 3.9 w / t_ILD + 2 eps0 1.5 k_h t / s + 1.15e-10 F/m (vertical plate + Miller-1.5

@@ -44,7 +44,21 @@ struct Device {
   double hole_mobility = 0.0;                    // mu_p, m^2/(V s)
   double pn_size_ratio = 0.0;                    // W_p/W_n of a balanced inverter
   double effective_resistance_multiplier = 0.0;  // k_R in R_on = k_R Vdd/(I_on W)
-  std::optional<double> gate_leakage;            // gate-oxide leakage, A/m; NVSim has none
+  std::optional<double> gate_leakage;            // gate-oxide leakage, A/m, temperature-independent; NVSim has none
+
+  // Values some table sets store and others derive or lack (CACTI/McPAT store them; NVSim has none).
+  // Absent means "the source does not give it", never zero.
+  std::optional<double> electrical_gate_length;          // L_elec, m (CACTI l_elec)
+  std::optional<double> oxide_thickness;                 // t_ox (electrical), m
+  std::optional<double> saturation_voltage;              // stored V_dsat, V (NVSim derives it instead)
+  std::optional<double> bottom_junction_cap;             // stored C_j, F/m^2 (NVSim derives it from Vdd)
+  std::optional<double> sidewall_junction_cap;           // stored C_jsw, F/m
+  std::optional<double> gm_p_to_gm_n;                    // CACTI gmp_to_gmn_multiplier
+  std::optional<double> long_channel_leakage_reduction;  // CACTI lch_lk_rdc, factor in (0, 1]
+  // Gate-oxide leakage of the NMOS over temperature, A/m (CACTI I_g_on_n(T)); on the shared
+  // `temperatures` grid unless `gate_leakage_n_temperatures` is given. Exclusive with `gate_leakage`.
+  std::optional<std::vector<double>> gate_leakage_n;
+  std::optional<std::vector<double>> gate_leakage_n_temperatures;
 
   // Temperature tables. `temperatures` is shared by the four current lists unless a list has its own
   // `<current>_temperatures`: sources do not always give every current at the same points (the note
@@ -66,6 +80,10 @@ struct Device {
   /// its 1 K steps (array-model note §3.2). Throws ModelError outside [first, last] table temperature.
   double current(DeviceCurrent which, double temperature) const;
 
+  /// @brief Gate-oxide leakage per width (A/m) at `temperature`: the `gate_leakage_n` table
+  /// (linear in T, ModelError outside it), the constant `gate_leakage`, or nullopt if the source gives none.
+  std::optional<double> gate_leakage_current(double temperature) const;
+
   bool operator==(const Device&) const = default;
   static const Schema<Device>& schema();
 };
@@ -82,6 +100,12 @@ struct Wire {
   double dielectric_constant = 0.0;  // in-plane (sidewall) relative permittivity k_h
   double ild_thickness = 0.0;        // vertical dielectric thickness, m
   double resistivity = 0.0;          // at 20 C, Ohm m
+  // CACTI/McPAT terms; NVSim's tables have alpha_scatter = 1 and no dishing, the defaults.
+  double scattering_factor = 1.0;  // alpha_scatter, multiplies the resistivity
+  double dishing_thickness = 0.0;  // m, subtracted from the conducting thickness
+  // "nvsim_linear": rho(T) = rho_20C (1 + 0.0039/K (T - 293 K)) as NVSim; "none": rho is used at
+  // every temperature as CACTI and McPAT do.
+  std::string resistivity_temperature_model = "nvsim_linear";
 
   bool operator==(const Wire&) const = default;
   static const Schema<Wire>& schema();
@@ -125,6 +149,22 @@ Technology load_technology(const std::filesystem::path& path);
 /// @brief The technology of `table_set` at feature size `node` (m) among the files in
 /// `<data_dir>/tech/<table_set>/`. Matches the `node` value inside the files, not file names.
 /// ConfigError if the table set or the node does not exist (naming what does) or two files match.
+///
+/// For the `nvsim` table set a node strictly between two table nodes (e.g. 28 or 40 nm) is
+/// interpolated with interpolate_technology() as NVSim does (array-model note §3.3); the result has
+/// `interpolated == true`. Other table sets are not interpolated: CACTI's own rule differs (linear
+/// I_off, interpolated wire R and C) and FinFET nodes have no neighbours to blend.
 Technology find_technology(const std::filesystem::path& data_dir, std::string_view table_set, double node);
+
+/// @brief NVSim's intermediate-node rule [NVSim main.cpp:94-123, Technology.cpp:1333-1367;
+/// array-model note §3.3]: with alpha = (node - lower.node)/(upper.node - lower.node), every device
+/// parameter and on-current is (1 - alpha) lower + alpha upper, the off-currents are geometric,
+/// lower^(1 - alpha) upper^alpha, and the wires are not interpolated but taken from `upper` (the next
+/// larger-or-equal table node, whose geometry NVSim forces). Optional values are blended the same way
+/// (linear) when both nodes give them. The result has `node`, `interpolated = true` and sources that
+/// name both inputs. ModelError if `node` lies outside [lower.node, upper.node] or lower.node >=
+/// upper.node, the table sets or processes differ, a flavour or an optional value is present in one
+/// node only, or the temperature grids differ.
+Technology interpolate_technology(const Technology& lower, const Technology& upper, double node);
 
 }  // namespace deepnvm

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+#include "deepnvm/cell/geometry.h"
+
+#include <cmath>
+
+namespace deepnvm {
+
+std::optional<double> node_of(const CellContext& context) {
+  return context.technology ? std::optional<double>(context.technology->node) : std::nullopt;
+}
+
+void set_area_f2(CellFigures& f, double area_f2, double aspect_ratio) {
+  f.aspect_ratio = aspect_ratio;
+  f.area_f2 = area_f2;
+  f.height_f = std::sqrt(area_f2 * aspect_ratio);
+  f.width_f = std::sqrt(area_f2 / aspect_ratio);
+  f.area_m2 = f.node ? std::optional<double>(area_f2 * *f.node * *f.node) : std::nullopt;
+}
+
+void set_area_absolute(CellFigures& f, double area_m2, double aspect_ratio) {
+  f.aspect_ratio = aspect_ratio;
+  f.area_m2 = area_m2;
+  if (!f.node) return;
+  const double area_f2 = area_m2 / (*f.node * *f.node);
+  f.area_f2 = area_f2;
+  f.height_f = std::sqrt(area_f2 * aspect_ratio);
+  f.width_f = std::sqrt(area_f2 / aspect_ratio);
+}
+
+}  // namespace deepnvm
