@@ -46,11 +46,13 @@ std::string human(const CellFigures& f) {
   t.row({"R_on / R_off", fmt::format("{} / {}", show(f.r_on, dim::resistance), show(f.r_off, dim::resistance))});
   t.row({"read", fmt::format("{} sensing, {} / {}", to_string(f.read.mode), show(f.read.voltage, dim::voltage),
                              show(f.read.current, dim::current))});
-  t.row({"write (set / reset)",
-         fmt::format("{} / {} for {} / {}", show(f.write.set_current, dim::current),
-                     show(f.write.reset_current, dim::current), format_quantity(f.write.set_pulse, dim::time),
-                     format_quantity(f.write.reset_pulse, dim::time))});
-  t.row({"write energy", show(f.write.energy(), dim::energy)});
+  if (f.cell_type != "sram") {
+    t.row({"write (set / reset)",
+           fmt::format("{} / {} for {} / {}", show(f.write.set_current, dim::current),
+                       show(f.write.reset_current, dim::current), format_quantity(f.write.set_pulse, dim::time),
+                       format_quantity(f.write.reset_pulse, dim::time))});
+    t.row({"write energy", show(f.write.energy(), dim::energy)});
+  }
   t.row({"access", fmt::format("{}{}{}", to_string(f.access.device),
                                f.access.fins ? fmt::format(", {} fins", *f.access.fins) : "",
                                f.access.width_f ? fmt::format(", {:.4g} F", *f.access.width_f) : "")});

@@ -97,6 +97,12 @@ const Schema<AccessSpec>& AccessSpec::schema() {
         .unit(dim::current)
         .min(0)
         .desc("NMOS off-current per fin (FinFET nodes; standby leakage when standby_bias > 0).");
+    s.field("fin_effective_width", &AccessSpec::fin_effective_width)
+        .unit(dim::length)
+        .greater_than(0)
+        .desc(
+            "Effective width of one fin, 2 H_fin + W_fin: the node's per-width currents times this give the "
+            "per-fin currents.");
     s.field("standby_bias", &AccessSpec::standby_bias)
         .unit(dim::voltage)
         .min(0)
@@ -320,16 +326,24 @@ struct Drive {
   double on_resistance = 0.0;
 };
 
+// Per-fin current of the access device: given, or the node's per-width current times W_eff per fin.
+double per_fin(const std::optional<double>& given, const AccessSpec& a, const Technology& tech, double temperature,
+               DeviceCurrent which, const char* key) {
+  if (given) return *given;
+  if (!a.fin_effective_width)
+    throw ModelError("at the FinFET node '{}' the cell's access block needs '{}' or 'fin_effective_width'", tech.name,
+                     key);
+  return tech.device(a.flavour).current(which, temperature) * *a.fin_effective_width;
+}
+
 Drive size_access(const AccessSpec& a, const Technology& tech, double temperature, double current) {
   const Device& device = tech.device(a.flavour);
   Drive d;
   if (tech.process == "finfet") {
-    if (!a.on_current_per_fin)
-      throw ModelError("at the FinFET node '{}' the cell's access block needs 'on_current_per_fin'", tech.name);
-    const double usable = a.derating * *a.on_current_per_fin;
-    d.fins = std::max(1, static_cast<int>(std::ceil(current / usable - 1e-9)));
-    // R_on = k_R Vdd / I_on (NVSim formula.cpp line 315, per fin instead of per width).
-    d.on_resistance = device.effective_resistance_multiplier * device.vdd / (*a.on_current_per_fin * *d.fins);
+    const double on = per_fin(a.on_current_per_fin, a, tech, temperature, DeviceCurrent::on_n, "on_current_per_fin");
+    d.fins = std::max(1, static_cast<int>(std::ceil(current / (a.derating * on) - 1e-9)));
+    // R_on = k_R Vdd / I_on (NVSim formula.cpp line 315), per fin instead of per width.
+    d.on_resistance = device.effective_resistance_multiplier * device.vdd / (on * *d.fins);
   } else {
     const double on = device.current(DeviceCurrent::on_n, temperature);  // A per m of width
     d.width = current / (a.derating * on);
@@ -340,11 +354,9 @@ Drive size_access(const AccessSpec& a, const Technology& tech, double temperatur
 
 double standby_leakage(const AccessSpec& a, const Technology& tech, double temperature, const Drive& d) {
   if (a.standby_bias == 0.0) return 0.0;
-  if (d.fins) {
-    if (!a.off_current_per_fin)
-      throw ModelError("a standby bias at a FinFET node needs the access block's 'off_current_per_fin'");
-    return a.standby_bias * *a.off_current_per_fin * *d.fins;
-  }
+  if (d.fins)
+    return a.standby_bias * *d.fins *
+           per_fin(a.off_current_per_fin, a, tech, temperature, DeviceCurrent::off_n, "off_current_per_fin");
   return a.standby_bias * tech.device(a.flavour).current(DeviceCurrent::off_n, temperature) * *d.width;
 }
 
@@ -404,10 +416,7 @@ CellFigures SttMramCell::characterize(const CellContext& context) const {
   f.write.set_pulse = f.write.reset_pulse = s.write_pulse;
   f.retention_time = mtj::retention_time(sw.attempt_time, sw.delta);
   f.read_disturb_probability = mtj::read_disturb_probability(sw, *f.read.current, s.read_time);
-  if (s.mtj.damping && s.mtj.anisotropy_field)
-    f.write_error_rate = mtj::write_error_rate(sw, *s.mtj.damping, *s.mtj.anisotropy_field, iw, s.write_pulse);
-  else
-    f.notes.push_back("write error rate needs the MTJ's damping and anisotropy_field");
+  f.write_error_rate = mtj::write_error_rate(sw, iw, s.write_pulse);  // the schema ensures what it needs
 
   // SET = AP -> P (ends in R_on), RESET = P -> AP; each pulse is charged at its starting state.
   const double rap_write = antiparallel_resistance_at_current(s.mtj, iw);

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "deepnvm/core/constants.h"
+#include "deepnvm/core/error.h"
 
 namespace deepnvm::mtj {
 
@@ -93,10 +94,15 @@ double precessional_write_error_rate(const SwitchingParameters& p, double i, dou
 }
 }  // namespace
 
-double write_error_rate(const SwitchingParameters& p, double damping, double anisotropy_field, double current,
-                        double pulse) {
+double damping_time(double damping, double anisotropy_field) {
+  return (1.0 + damping * damping) / (damping * c::electron_gyromagnetic_ratio * anisotropy_field);
+}
+
+double write_error_rate(const SwitchingParameters& p, double current, double pulse) {
   const double i = current / p.critical_current;
-  const double tau_d = (1.0 + damping * damping) / (damping * c::electron_gyromagnetic_ratio * anisotropy_field);
+  const double tau_d = p.damping_time;
+  if (regime_for(pulse) != Regime::thermal && (tau_d <= 0.0 || p.precessional_time <= 0.0))
+    throw ModelError("a write pulse under 10 ns needs the MTJ's damping and anisotropy field");
   switch (regime_for(pulse)) {
     case Regime::thermal:
       return thermal_write_error_rate(p, i, pulse);

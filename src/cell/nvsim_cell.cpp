@@ -376,7 +376,13 @@ std::string to_nvsim_cell(const CellFigures& f) {
                                                                           : "None");
   if (f.access.voltage_drop) line("VoltageDropAccessDevice (V)", *f.access.voltage_drop);
   if (f.access.leakage_current) line("LeakageCurrentAccessDevice (uA)", *f.access.leakage_current * 1e6);
-  if (access == AccessDevice::cmos && f.access.width_f) line("AccessCMOSWidth (F)", *f.access.width_f);
+  if (access == AccessDevice::cmos && f.access.width_f) {
+    line("AccessCMOSWidth (F)", *f.access.width_f);
+  } else if (access == AccessDevice::cmos && f.access.fins) {
+    // NVSim sizes planar widths; NS-Cache maps a width W to ceil(W / 2F) fins (array-model note §3.8).
+    out += fmt::format("// {} fins written as a planar width of 2 F per fin (NS-Cache convention)\n", *f.access.fins);
+    line("AccessCMOSWidth (F)", 2.0 * *f.access.fins);
+  }
   if (f.nvsim.sram_nmos_width_f) line("SRAMCellNMOSWidth (F)", *f.nvsim.sram_nmos_width_f);
   if (f.nvsim.sram_pmos_width_f) line("SRAMCellPMOSWidth (F)", *f.nvsim.sram_pmos_width_f);
   const auto opt_line = [&](std::string_view key, const std::optional<double>& v) {

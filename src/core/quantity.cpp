@@ -330,7 +330,9 @@ std::string format_quantity(double value, Dimension d, int significant_digits) {
   if (magnitude > 0.0) {
     // Areas read best as "0.07 um^2" rather than "7e+04 nm^2": allow two leading decimal zeros.
     const double floor = power == 2 ? 0.01 : 1.0;
-    for (std::size_t i = 0; i < prefixes.size(); ++i)
+    // Long times read best in plain seconds ("2.2e+13 s"), not "22 Ts".
+    const std::size_t last = d == dim::time ? 6 : prefixes.size() - 1;
+    for (std::size_t i = 0; i <= last; ++i)
       if (magnitude >= floor * std::pow(10.0, prefixes[i].second * power)) chosen = i;
     if (magnitude < floor * std::pow(10.0, prefixes[0].second * power)) chosen = 0;
   }

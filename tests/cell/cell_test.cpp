@@ -3,7 +3,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include <set>
+
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include "deepnvm/cell/mram.h"
 #include "deepnvm/cell/register.h"
@@ -140,6 +143,47 @@ TEST(Leakage, MramWithABiasedStandbyLeaksThroughItsAccessTransistor) {
   EXPECT_GT(cold, 0.0);
   EXPECT_GT(hot, cold);
   EXPECT_EQ(*stt().characterize({&planar, 400.0}).leakage, 0.0);  // equalized lines: no current path
+}
+
+// Every value in data/cells has a source: its own mapping or an enclosing one names it. Returns
+// the values that have none, as "key (line N)".
+void collect_unsourced(const YAML::Node& node, bool inherited, std::vector<std::string>& out) {
+  if (!node.IsMap()) return;
+  const bool here = inherited || (node["source"] && !node["source"].as<std::string>().empty());
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    if (key == "source" || key == "kind" || key == "name") continue;
+    if (kv.second.IsScalar() && !here)
+      out.push_back(key + " (line " + std::to_string(kv.first.Mark().line + 1) + ")");
+    else
+      collect_unsourced(kv.second, here, out);
+  }
+}
+
+TEST(CellData, EveryShippedCellLoadsCarriesSourcesAndCharacterizesAt16nm) {
+  Registry<InputKind> kinds("input kind");
+  Registry<CellFactory> models("cell model");
+  register_builtin_cell(kinds, models);
+  const Technology finfet = find_technology(DEEPNVM_DATA_DIR, "deepnvm", 16e-9);
+  std::set<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(DEEPNVM_DATA_DIR) / "cells")) {
+    SCOPED_TRACE(entry.path().string());
+    names.insert(entry.path().stem().string());
+    std::vector<std::string> unsourced;
+    collect_unsourced(YAML::LoadFile(entry.path().string()), false, unsourced);
+    EXPECT_TRUE(unsourced.empty()) << ::testing::PrintToString(unsourced);
+    const CellFigures f = load_cell(entry.path(), models)->characterize({&finfet, 350.0});
+    EXPECT_GT(*f.area_m2, 0.0);
+    EXPECT_FALSE(f.sources.empty());
+  }
+  for (const char* required : {"sram", "stt_mram", "sot_mram"}) EXPECT_TRUE(names.contains(required)) << required;
+}
+
+TEST(CellData, SourceWalkCatchesAnUnsourcedBlock) {
+  std::vector<std::string> unsourced;
+  collect_unsourced(YAML::Load("name: x\nmtj:\n  diameter: 40 nm\nlayout:\n  source: s\n  fin_pitch: 48 nm\n"), false,
+                    unsourced);
+  EXPECT_EQ(unsourced, std::vector<std::string>{"diameter (line 3)"});
 }
 
 struct BadFile {

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "deepnvm/core/error.h"
+
 namespace deepnvm::mtj {
 namespace {
 
@@ -77,6 +79,12 @@ TEST(Mtj, PulseForCurrentInvertsTheCriticalCurrent) {
   EXPECT_TRUE(std::isinf(pulse_for_current(p, 1e-9)));  // far below I_c0: never switches in 1 s
 }
 
+TEST(Mtj, ShortPulseWithoutDynamicsIsAModelError) {
+  const SwitchingParameters p{50e-6, 60.0, 1e-9, 0.0, 0.0};
+  EXPECT_NO_THROW(write_error_rate(p, 60e-6, 10e-9));
+  EXPECT_THROW(write_error_rate(p, 60e-6, 5e-9), ModelError);
+}
+
 TEST(Mtj, RetentionGrowsExponentiallyWithDelta) {
   for (double delta : {30.0, 40.0, 60.0})
     EXPECT_NEAR(retention_time(1e-9, delta + 1) / retention_time(1e-9, delta), std::exp(1.0), 1e-9);
@@ -97,21 +105,20 @@ TEST(Mtj, ReadDisturbMatchesTheNoteAndGrowsWithCurrent) {
 }
 
 TEST(Mtj, WriteErrorRateFallsWithPulseAndCurrent) {
-  const SwitchingParameters p{50e-6, 60.0, 1e-9, precessional_time(0.01, 0.3, 60)};
+  const SwitchingParameters p{50e-6, 60.0, 1e-9, precessional_time(0.01, 0.3, 60), damping_time(0.01, 0.3)};
   double previous = 1.0 + 1e-9;  // at 1 ns a 1.5 I_c0 pulse fails almost surely: WER rounds to 1
   for (double t : {1e-9, 3e-9, 10e-9, 30e-9}) {
-    const double wer = write_error_rate(p, 0.01, 0.3, 1.5 * 50e-6, t);
+    const double wer = write_error_rate(p, 1.5 * 50e-6, t);
     EXPECT_LT(wer, previous);
     EXPECT_GE(wer, 0.0);
     previous = wer;
   }
-  EXPECT_LT(write_error_rate(p, 0.01, 0.3, 2.0 * 50e-6, 5e-9), write_error_rate(p, 0.01, 0.3, 1.5 * 50e-6, 5e-9));
+  EXPECT_LT(write_error_rate(p, 2.0 * 50e-6, 5e-9), write_error_rate(p, 1.5 * 50e-6, 5e-9));
   // Continuous through i = 1 (the 0/0 limit) and through the thermally activated side.
-  EXPECT_NEAR(write_error_rate(p, 0.01, 0.3, 50e-6, 5e-9), write_error_rate(p, 0.01, 0.3, 50e-6 * (1 + 1e-9), 5e-9),
-              1e-6);
-  EXPECT_GT(write_error_rate(p, 0.01, 0.3, 0.8 * 50e-6, 10e-9), 0.99);  // well below I_c0 a 10 ns pulse rarely switches
+  EXPECT_NEAR(write_error_rate(p, 50e-6, 5e-9), write_error_rate(p, 50e-6 * (1 + 1e-9), 5e-9), 1e-6);
+  EXPECT_GT(write_error_rate(p, 0.8 * 50e-6, 10e-9), 0.99);  // well below I_c0 a 10 ns pulse rarely switches
   // Thermal regime: exactly the Neel-Brown closed form.
-  EXPECT_NEAR(write_error_rate(p, 0.01, 0.3, 0.95 * 50e-6, 20e-9), std::exp(-20e-9 / (1e-9 * std::exp(3.0))), 1e-12);
+  EXPECT_NEAR(write_error_rate(p, 0.95 * 50e-6, 20e-9), std::exp(-20e-9 / (1e-9 * std::exp(3.0))), 1e-12);
 }
 
 TEST(Sot, CriticalCurrentDensitiesMatchTheNote) {

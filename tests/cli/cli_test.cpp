@@ -232,6 +232,49 @@ TEST_F(Cli, SchemaListsKindsAndDescribesTechnology) {
   EXPECT_FALSE(doc["schema"]["fields"].empty());
 }
 
+TEST_F(Cli, CellShowWithoutANodeLeavesNodeDependentFiguresNull) {
+  const fs::path cell = fs::path(DEEPNVM_DATA_DIR) / "cells" / "stt_mram.yaml";
+  const Result r = run({"cell", "show", cell.string(), "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto c = nlohmann::json::parse(r.out)["cell"];
+  EXPECT_TRUE(c["node"].is_null());
+  EXPECT_TRUE(c["area_m2"].is_null());
+  EXPECT_TRUE(c["leakage_w"].is_null());
+  EXPECT_GT(c["write"]["set_current_a"].get<double>(), 0.0);
+  EXPECT_GT(c["retention_s"].get<double>(), 0.0);
+  for (const char* key :
+       {"cell_type", "node", "area_f2", "area_m2", "width_f", "height_f", "aspect_ratio", "r_on_ohm", "r_off_ohm",
+        "read", "write", "leakage_w", "sources", "retention_s", "write_error_rate", "read_disturb_probability"})
+    EXPECT_TRUE(c.contains(key)) << key;
+}
+
+TEST_F(Cli, CellShowAtANodeSizesTheCellAndEmitsAnNvsimCellThatReadsBack) {
+  const fs::path cell = fs::path(DEEPNVM_DATA_DIR) / "cells" / "stt_mram.yaml";
+  const fs::path emitted = dir_ / "stt.cell";
+  Result r = run({"cell", "show", cell.string(), "--node", "16 nm", "--emit-nvsim", emitted.string(), "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto ours = nlohmann::json::parse(r.out)["cell"];
+  EXPECT_DOUBLE_EQ(ours["node"].get<double>(), 16e-9);
+  EXPECT_GT(ours["area_m2"].get<double>(), 0.0);
+  r = run({"cell", "show", emitted.string(), "--node", "16 nm", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto back = nlohmann::json::parse(r.out)["cell"];
+  EXPECT_NEAR(back["area_f2"].get<double>(), ours["area_f2"].get<double>(), 1e-6);
+  EXPECT_NEAR(back["r_on_ohm"].get<double>(), ours["r_on_ohm"].get<double>(), 1e-6);
+  EXPECT_NEAR(back["write"]["set_current_a"].get<double>(), ours["write"]["set_current_a"].get<double>(), 1e-12);
+}
+
+TEST_F(Cli, BadCellFilesExitTwo) {
+  write("typo.cell", "-MemCellType: MRAM\n-CellAreaa (F^2): 5\n");
+  write("kind.yaml", "kind: stt_mram_cel\nname: x\n");
+  expect_input_error({"cell", "show", "typo.cell"}, {"typo.cell:2:", "CellAreaa"});
+  expect_input_error({"cell", "show", "kind.yaml"}, {"kind.yaml:1:", "did you mean 'stt_mram_cell'"});
+  expect_input_error({"cell", "show", "absent.cell"}, {"absent.cell", "no such file"});
+  const fs::path cell = fs::path(DEEPNVM_DATA_DIR) / "cells" / "stt_mram.yaml";
+  expect_input_error({"cell", "show", cell.string(), "--node", "16 mm"}, {"has no 16 mm node"});
+  expect_input_error({"cell", "show", cell.string(), "--node", "16"}, {"--node", "missing unit"});
+}
+
 // docs/reference/input-files.md is generated from the declarations; it must not drift from them.
 TEST_F(Cli, GeneratedInputReferenceIsUpToDate) {
   const Result r = run({"schema", "--markdown"});

@@ -126,6 +126,8 @@ TEST(FormatQuantity, PicksReadablePrefixesAndRoundTrips) {
   EXPECT_EQ(format_quantity(0.5_ns, dim::time), "500 ps");
   EXPECT_EQ(format_quantity(0.07_um2, dim::area), "0.07 um^2");
   EXPECT_EQ(format_quantity(3.2e-3, dim::power), "3.2 mW");
+  EXPECT_EQ(format_quantity(2.2e13, dim::time), "2.2e+13 s");
+  EXPECT_EQ(format_quantity(5e3, dim::resistance), "5 kOhm");
   for (double v : {1e-17, 3.3e-12, 7.25e-9, 0.5, 12.0, 4.4e4, 8.1e9}) {
     for (Dimension d : {dim::length, dim::time, dim::energy, dim::area, dim::resistance, dim::bytes}) {
       const double back = parse_quantity(format_quantity(v, d, 17), d);

@@ -37,12 +37,14 @@ struct MtjSpec {
 };
 
 /// How the access transistors drive current. Planar nodes take I_on per width from the node; at
-/// FinFET nodes the drive per fin is given here (no public per-fin figure exists; see the docs).
+/// FinFET nodes the drive per fin is either given here or the node's per-width current times the
+/// fin's effective width (the NS-Cache convention, array-model note §3.8).
 struct AccessSpec {
   std::string flavour = "hp";
   double derating = 0.6;                      // k_deg: in-cell bias vs nominal I_on
-  std::optional<double> on_current_per_fin;   // A, FinFET
-  std::optional<double> off_current_per_fin;  // A, FinFET
+  std::optional<double> on_current_per_fin;   // A, FinFET (overrides the node's table)
+  std::optional<double> off_current_per_fin;  // A, FinFET (overrides the node's table)
+  std::optional<double> fin_effective_width;  // 2 H_fin + W_fin: per-width node currents -> per fin
   double standby_bias = 0.0;                  // V across the access device in standby
   std::string source;
 

@@ -52,8 +52,13 @@ struct SwitchingParameters {
   double critical_current = 0;   // I_c0, A
   double delta = 0;              // thermal stability at the operating temperature
   double attempt_time = 0;       // tau0, s
-  double precessional_time = 0;  // tau_p, s
+  double precessional_time = 0;  // tau_p, s; 0 if damping or anisotropy field is unknown
+  double damping_time = 0;       // tau_D = (1 + alpha^2)/(alpha gamma mu0 H_k), s; 0 if unknown
 };
+
+/// tau_D = (1 + alpha^2) / (alpha gamma mu0 H_k) (Butler et al. 2012; note §1.5).
+double damping_time(double damping, double anisotropy_field);
+
 double critical_current_for_pulse(const SwitchingParameters& p, double pulse);
 
 /// The pulse for a given write current: the inverse of critical_current_for_pulse (monotonic),
@@ -64,12 +69,12 @@ double pulse_for_current(const SwitchingParameters& p, double current);
 /// critical_current_for_pulse, so the write current and its error rate come from one picture:
 ///  thermal (t_p >= 10 ns): thermally activated switching, WER = exp(-t_p / tau_sw),
 ///      tau_sw = tau0 exp[Delta max(0, 1 - I/I_c0)] (Neel-Brown with a linearly lowered barrier);
-///  precessional (t_p < 3 ns, I >= I_c0): Butler et al. 2012 form with tau_D = (1 + alpha^2)/(alpha gamma mu0 H_k),
+///  precessional (t_p < 3 ns, I >= I_c0): Butler et al. 2012 form with tau_D = p.damping_time,
 ///      WER = 1 - exp{ -(pi^2 Delta / 4) (i - 1) / (i exp[2 (i - 1) t_p / tau_D] - 1) },  i = I / I_c0;
 ///  dynamic: geometric blend of the two with the critical current's weight.
 /// The Butler prefactor is flagged unverified in the note; see docs/models/cells.md.
-double write_error_rate(const SwitchingParameters& p, double damping, double anisotropy_field, double current,
-                        double pulse);
+/// Throws ModelError below 10 ns if the precessional or damping time is unknown (0).
+double write_error_rate(const SwitchingParameters& p, double current, double pulse);
 
 /// Read-disturb probability of one read of duration t_r at current I_r (note §1.6):
 /// P = 1 - exp{ -(t_r / tau0) exp[-Delta (1 - I_r / I_c0)] }, computed with expm1 so tiny values survive.
