@@ -333,6 +333,9 @@ std::string nvsim_type(const std::string& cell_type) {
 }  // namespace
 
 std::string to_nvsim_cell(const CellFigures& f) {
+  if (f.cell_type == "fefet")
+    throw ModelError("NVSim (commit 6334d00) has no FeFET cell type: cell '{}' cannot be written as an NVSim cell",
+                     f.name);
   if (!f.area_f2)
     throw ModelError(
         "cell '{}' has no area in F^2 without a node: characterize it at a node (--node) "

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "deepnvm/cell/register.h"
 
+#include "deepnvm/cell/fefet.h"
 #include "deepnvm/cell/mram.h"
 #include "deepnvm/cell/nvsim_cell.h"
 #include "deepnvm/cell/resistive.h"
@@ -24,6 +25,7 @@ void register_builtin_cell(Registry<InputKind>& kinds, Registry<CellFactory>& mo
   add<SttMramSpec, SttMramCell>(kinds, models, "1T-1MTJ STT-MRAM cell from MTJ physics");
   add<SotMramSpec, SotMramCell>(kinds, models, "2T-1MTJ SOT-MRAM cell from spin-orbit-torque physics");
   add<ResistiveSpec, ResistiveCell>(kinds, models, "MRAM/PCM/ReRAM cell given by its figures (NVSim-style)");
+  add<FefetSpec, FefetCell>(kinds, models, "ferroelectric FET cell with two threshold states");
 }
 
 std::unique_ptr<Cell> load_cell(const std::filesystem::path& path, const Registry<CellFactory>& models) {

@@ -10,7 +10,7 @@
 
 namespace deepnvm {
 
-/// Adds the cell kinds (`sram_cell`, `stt_mram_cell`, `sot_mram_cell`, `resistive_cell`) to both
+/// Adds the cell kinds (`sram_cell`, `stt_mram_cell`, `sot_mram_cell`, `resistive_cell`, `fefet_cell`) to both
 /// registries: as input kinds (check, schema) and as cell models (characterization).
 void register_builtin_cell(Registry<InputKind>& kinds, Registry<CellFactory>& models);
 
