@@ -35,10 +35,12 @@ double parse_option(const std::string& text, Dimension d, const std::string& opt
 
 std::string show(const std::optional<double>& v, Dimension d) { return v ? format_quantity(*v, d) : "-"; }
 
-std::string human(const CellFigures& f) {
+std::string human(const CellFigures& f, const std::optional<Technology>& technology) {
   Table t({"figure", "value"});
   t.row({"cell", fmt::format("{} ({})", f.name, f.cell_type)});
-  t.row({"node", show(f.node, dim::length)});
+  t.row({"node", technology ? fmt::format("{} ({}{})", show(f.node, dim::length), technology->name,
+                                          technology->interpolated ? ", interpolated" : "")
+                            : "-"});
   t.row({"area", f.area_f2 ? fmt::format("{:.4g} F^2 = {} ({:.4g} F high x {:.4g} F wide)", *f.area_f2,
                                          show(f.area_m2, dim::area), *f.height_f, *f.width_f)
                            : show(f.area_m2, dim::area)});
@@ -95,10 +97,17 @@ Action add_cell_command(CLI::App& app) {
     if (ctx.options.json) {
       auto doc = json_document("cell show");
       doc["temperature_k"] = temperature;
+      doc["technology"] = technology ? nlohmann::ordered_json{{"name", technology->name},
+                                                              {"table_set", technology->table_set},
+                                                              {"node", technology->node},
+                                                              {"process", technology->process},
+                                                              {"interpolated", technology->interpolated},
+                                                              {"source", technology->source}}
+                                     : nlohmann::ordered_json(nullptr);
       doc["cell"] = to_json(figures);
       print(doc.dump(2));
     } else {
-      print(human(figures));
+      print(human(figures, technology));
     }
   };
 }

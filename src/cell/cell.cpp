@@ -56,7 +56,7 @@ nlohmann::ordered_json to_json(const CellFigures& f) {
                 {"set_voltage_v", opt(f.write.set_voltage)}, {"reset_voltage_v", opt(f.write.reset_voltage)},
                 {"set_pulse_s", f.write.set_pulse},          {"reset_pulse_s", f.write.reset_pulse},
                 {"set_energy_j", opt(f.write.set_energy)},   {"reset_energy_j", opt(f.write.reset_energy)},
-                {"energy_j", opt(f.write.energy())}};
+                {"energy_j", opt(f.write.energy())},         {"drive_voltage_v", opt(f.write.drive_voltage)}};
   j["access"] = {{"device", to_string(f.access.device)},
                  {"width_f", opt(f.access.width_f)},
                  {"read_width_f", opt(f.access.read_width_f)},

@@ -63,10 +63,7 @@ const Schema<FefetSpec>& FefetSpec::schema() {
     s.field("ferroelectric_permittivity", &F::ferroelectric_permittivity)
         .greater_than(1)
         .desc("Relative (background) permittivity of the ferroelectric layer.");
-    s.check([](const FefetSpec& f, const ConfigNode& node) {
-      if (f.area_f2.has_value() == f.area.has_value())
-        throw ConfigError(node.location(), f.area_f2 ? "area" : "area_f2", "give exactly one of 'area_f2' and 'area'");
-    });
+    s.check([](const FefetSpec& f, const ConfigNode& node) { check_one_area(f.area_f2, f.area, node); });
     return s;
   }();
   return s;
@@ -91,10 +88,7 @@ CellFigures FefetCell::characterize(const CellContext& context) const {
   f.cell_type = "fefet";
   f.name = s.name;
   f.node = node_of(context);
-  if (s.area_f2)
-    set_area_f2(f, *s.area_f2, s.aspect_ratio);
-  else
-    set_area_absolute(f, *s.area, s.aspect_ratio);
+  set_area(f, s.area_f2, s.area, s.aspect_ratio);
   f.access.device = AccessDevice::none;  // the storage element is itself the transistor
   f.access.width_f = s.width_f;
   f.read.mode = SenseMode::current;

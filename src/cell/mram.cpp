@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "deepnvm/cell/geometry.h"
 #include "deepnvm/core/error.h"
 
@@ -279,8 +281,10 @@ std::optional<mtj::SwitchingParameters> MtjSpec::switching(double temperature) c
   } else {
     return std::nullopt;
   }
-  const double tau_p = damping && anisotropy_field ? mtj::precessional_time(*damping, *anisotropy_field, delta) : 0.0;
-  return mtj::SwitchingParameters{ic0, delta, attempt_time, tau_p};
+  const bool dynamics = damping && anisotropy_field;
+  return mtj::SwitchingParameters{ic0, delta, attempt_time,
+                                  dynamics ? mtj::precessional_time(*damping, *anisotropy_field, delta) : 0.0,
+                                  dynamics ? mtj::damping_time(*damping, *anisotropy_field) : 0.0};
 }
 
 double MtjSpec::parallel_resistance() const {
@@ -391,6 +395,20 @@ void fill_read(CellFigures& f, const MtjSpec& m, double read_voltage) {
   f.read.sense_margin_current = read_voltage / rp - read_voltage / rap;
 }
 
+// A current-driven write needs I_w (R_cell + R_on) across the cell and its access device. Sizing
+// uses the derated on-current only, so say so when that exceeds the node's supply: the design then
+// assumes a boosted write supply or word-line overdrive (cells note §3.1).
+void check_write_headroom(CellFigures& f, double current, double resistance, const Technology& tech,
+                          const std::string& flavour) {
+  f.write.drive_voltage = current * resistance;
+  const double vdd = tech.device(flavour).vdd;
+  if (*f.write.drive_voltage > vdd)
+    f.notes.push_back(
+        fmt::format("the write needs {:.3g} V across cell and access device, above the node's Vdd of "
+                    "{:.3g} V: this assumes a boosted write supply or word-line overdrive",
+                    *f.write.drive_voltage, vdd));
+}
+
 void add_sources(CellFigures& f, std::initializer_list<const std::string*> sources) {
   for (const std::string* s : sources)
     if (!s->empty()) f.sources.push_back(*s);
@@ -433,6 +451,7 @@ CellFigures SttMramCell::characterize(const CellContext& context) const {
   } else {
     f.notes.push_back("no node: write energy counts the MTJ only, without the access transistor");
   }
+  if (context.technology) check_write_headroom(f, iw, rap_write + r_access, *context.technology, s.access.flavour);
   f.write.set_energy = iw * iw * (rap_write + r_access) * s.write_pulse;
   f.write.reset_energy = iw * iw * (s.mtj.parallel_resistance() + r_access) * s.write_pulse;
   add_sources(f, {&s.source, &s.mtj.source, &s.access.source, &s.layout.source});
@@ -456,6 +475,10 @@ CellFigures SotMramCell::characterize(const CellContext& context) const {
   f.write.set_pulse = f.write.reset_pulse = s.write_pulse;
   f.notes.push_back("SOT threshold is the zero-temperature macrospin value, independent of the pulse width");
   f.notes.push_back("no write error rate model for SOT switching");
+  // Deterministic perpendicular SOT switching needs H_x above ~15 % of H_K (Taniguchi, arXiv 1911.07961).
+  if (s.free_layer.orientation == "perpendicular" &&
+      s.free_layer.in_plane_field.value_or(0.0) < 0.15 * s.free_layer.anisotropy_field)
+    f.notes.push_back("in-plane field below 15 % of the anisotropy field: switching may not be deterministic");
   const double delta =
       mtj::thermal_stability_at(s.mtj.thermal_stability, s.mtj.reference_temperature, context.temperature);
   f.retention_time = mtj::retention_time(s.mtj.attempt_time, delta);
@@ -487,6 +510,7 @@ CellFigures SotMramCell::characterize(const CellContext& context) const {
     f.notes.push_back("no node: write energy counts the heavy metal only, without the write transistor");
   }
   // Both write directions drive the same current through the heavy metal and the write transistor.
+  if (context.technology) check_write_headroom(f, iw, r_hm + r_access, *context.technology, s.access.flavour);
   f.write.set_energy = f.write.reset_energy = iw * iw * (r_hm + r_access) * s.write_pulse;
   add_sources(f, {&s.source, &s.mtj.source, &hm.source, &s.free_layer.source, &s.access.source, &s.layout.source});
   return f;

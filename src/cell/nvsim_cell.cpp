@@ -228,11 +228,16 @@ std::unique_ptr<Cell> make_resistive(const NvsimFields& f, const std::string& fi
   s.technology = f.type == "MRAM" ? "mram" : f.type == "PCRAM" ? "pcm" : "reram";
   s.area_f2 = required(f, "CellArea (F^2)", file, "the cell area in F^2");
   s.aspect_ratio = required(f, "CellAspectRatio", file, "the cell height / width");
-  // As in NVSim, a memristor's read-voltage resistances stand for its on/off resistances.
-  const auto on = get(f, "ResistanceOnAtReadVoltage (ohm)") ? get(f, "ResistanceOnAtReadVoltage (ohm)")
-                                                            : get(f, "ResistanceOn (ohm)");
-  const auto off = get(f, "ResistanceOffAtReadVoltage (ohm)") ? get(f, "ResistanceOffAtReadVoltage (ohm)")
-                                                              : get(f, "ResistanceOff (ohm)");
+  // ResistanceOn and ResistanceOnAtReadVoltage both set NVSim's resistanceOn; the later line wins,
+  // as in NVSim's reader (likewise for Off).
+  const auto later = [&](const char* a, const char* b) {
+    const auto la = f.lines.find(a), lb = f.lines.find(b);
+    if (la == f.lines.end()) return get(f, b);
+    if (lb == f.lines.end()) return get(f, a);
+    return la->second > lb->second ? get(f, a) : get(f, b);
+  };
+  const auto on = later("ResistanceOnAtReadVoltage (ohm)", "ResistanceOn (ohm)");
+  const auto off = later("ResistanceOffAtReadVoltage (ohm)", "ResistanceOff (ohm)");
   const auto line_of = [&](const char* a, const char* b) {
     const auto it = f.lines.find(a);
     if (it != f.lines.end()) return it->second;
@@ -345,9 +350,8 @@ std::string to_nvsim_cell(const CellFigures& f) {
   for (const auto& n : f.notes) out += "// note: " + n + "\n";
   if (f.cell_type == "sot_mram")
     out += "// NVSim has no SOT cell: the separate write path is written as an MRAM write current and pulse.\n";
-  if (f.retention_time)
-    out += fmt::format("// retention {:.6g} s, write error rate {:.6g}\n", *f.retention_time,
-                       f.write_error_rate.value_or(NAN));
+  if (f.retention_time) out += fmt::format("// retention {:.6g} s\n", *f.retention_time);
+  if (f.write_error_rate) out += fmt::format("// write error rate {:.6g}\n", *f.write_error_rate);
   const auto line = [&](std::string_view key, double v) { out += fmt::format("-{}: {:.10g}\n", key, v); };
   out += fmt::format("-MemCellType: {}\n", nvsim_type(f.cell_type));
   if (f.nvsim.process_node_nm) line("ProcessNode", *f.nvsim.process_node_nm);

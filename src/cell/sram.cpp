@@ -35,10 +35,7 @@ const Schema<SramSpec>& SramSpec::schema() {
         .greater_than(0)
         .default_value(0.08)
         .desc("Bitline swing the sense amplifier needs.");
-    s.check([](const SramSpec& c, const ConfigNode& node) {
-      if (c.area_f2.has_value() == c.area.has_value())
-        throw ConfigError(node.location(), c.area_f2 ? "area" : "area_f2", "give exactly one of 'area_f2' and 'area'");
-    });
+    s.check([](const SramSpec& c, const ConfigNode& node) { check_one_area(c.area_f2, c.area, node); });
     return s;
   }();
   return s;
@@ -59,10 +56,7 @@ CellFigures SramCell::characterize(const CellContext& context) const {
   f.cell_type = "sram";
   f.name = s.name;
   f.node = node_of(context);
-  if (s.area_f2)
-    set_area_f2(f, *s.area_f2, s.aspect_ratio);
-  else
-    set_area_absolute(f, *s.area, s.aspect_ratio);
+  set_area(f, s.area_f2, s.area, s.aspect_ratio);
   f.read.mode = SenseMode::voltage;
   f.read.min_sense_voltage = s.min_sense_voltage;
   f.access.device = AccessDevice::cmos;

@@ -84,6 +84,21 @@ TEST(SttMram, DerivesResistancesCurrentsAndReliabilityFromTheMtj) {
   EXPECT_FALSE(f.node);
 }
 
+TEST(SttMram, ShorterPulsesNeedMoreCurrentAndAreCharacterizedInEveryRegime) {
+  double previous_current = 0.0;
+  for (const char* pulse : {"100 ns", "10 ns", "5 ns", "2 ns", "1 ns"}) {
+    std::string text = stt_text();
+    text.replace(text.find("write_pulse: 10 ns"), 18, std::string("write_pulse: ") + pulse);
+    const SttMramCell cell(SttMramSpec::schema().parse(load_config_string(text, "stt.yaml")));
+    const CellFigures f = cell.characterize({nullptr, 300.0});
+    EXPECT_GT(*f.write.set_current, previous_current) << pulse;
+    ASSERT_TRUE(f.write_error_rate) << pulse;
+    EXPECT_GE(*f.write_error_rate, 0.0);
+    EXPECT_LE(*f.write_error_rate, 1.0);
+    previous_current = *f.write.set_current;
+  }
+}
+
 TEST(SttMram, CellAreaGrowsWithAccessWidth) {
   const Technology planar = nvsim(22e-9);
   double previous_area = 0.0, previous_width = 0.0;

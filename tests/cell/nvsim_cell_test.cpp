@@ -4,11 +4,11 @@
 #include "deepnvm/cell/nvsim_cell.h"
 
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -33,17 +33,18 @@ bool have_reference() {
 // "3.000Kohm" -> 3000, "80.000uA" -> 8e-5, "10.000ns" -> 1e-8, "0.250V" -> 0.25; and the absolute
 // precision of the printed value (half a unit of its last digit) in SI.
 std::pair<double, double> printed(const std::string& text) {
-  static const std::regex re(R"(([-0-9.]+)\s*([A-Za-z]*))");
-  std::smatch m;
-  if (!std::regex_match(text, m, re)) throw std::runtime_error("unparsable echo value " + text);
-  const std::string number = m[1], unit = m[2];
+  double value = 0.0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{}) throw std::runtime_error("unparsable echo value " + text);
+  const std::string number(text.data(), ptr);
+  const std::string unit(ptr, text.data() + text.size());
   static const std::map<std::string, double> scale{{"", 1},       {"V", 1},     {"ohm", 1},    {"Kohm", 1e3},
                                                    {"Mohm", 1e6}, {"uA", 1e-6}, {"mA", 1e-3},  {"A", 1},
                                                    {"ns", 1e-9},  {"us", 1e-6}, {"ps", 1e-12}, {"F", 1}};
   const double s = scale.at(unit);
   const auto dot = number.find('.');
   const int decimals = dot == std::string::npos ? 0 : static_cast<int>(number.size() - dot - 1);
-  return {std::stod(number) * s, 0.5 * std::pow(10.0, -decimals) * s};
+  return {value * s, 0.5 * std::pow(10.0, -decimals) * s};
 }
 
 void expect_printed(const nlohmann::json& echo, const std::string& key, std::optional<double> ours) {
@@ -66,12 +67,12 @@ TEST(NvsimCell, EveryReferenceCellReproducesNvsimsEcho) {
     const auto& echo = c["echo"]["cell"];
     const CellFigures f = load_nvsim_cell(reference_dir() / cell_file)->characterize({});
     // "146.000 (14.600Fx10.000F)": area, then height x width in F.
-    std::smatch m;
     const std::string area = echo["Cell Area (F^2)"];
-    ASSERT_TRUE(std::regex_match(area, m, std::regex(R"(([0-9.]+) \(([0-9.]+)Fx([0-9.]+)F\))")));
-    EXPECT_NEAR(*f.area_f2, std::stod(m[1]), 5e-4);
-    EXPECT_NEAR(*f.height_f, std::stod(m[2]), 5e-4);
-    EXPECT_NEAR(*f.width_f, std::stod(m[3]), 5e-4);
+    double area_f2 = 0, height = 0, width = 0;
+    ASSERT_EQ(std::sscanf(area.c_str(), "%lf (%lfFx%lfF)", &area_f2, &height, &width), 3) << area;
+    EXPECT_NEAR(*f.area_f2, area_f2, 5e-4);
+    EXPECT_NEAR(*f.height_f, height, 5e-4);
+    EXPECT_NEAR(*f.width_f, width, 5e-4);
     EXPECT_NEAR(f.aspect_ratio, std::stod(echo["Cell Aspect Ratio"].get<std::string>()), 5e-4);
     expect_printed(echo, "Cell Turned-On Resistance", f.r_on);
     expect_printed(echo, "Cell Turned-Off Resistance", f.r_off);

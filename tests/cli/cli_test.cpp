@@ -255,6 +255,7 @@ TEST_F(Cli, CellShowAtANodeSizesTheCellAndEmitsAnNvsimCellThatReadsBack) {
   ASSERT_EQ(r.code, 0) << r.err;
   const auto ours = nlohmann::json::parse(r.out)["cell"];
   EXPECT_DOUBLE_EQ(ours["node"].get<double>(), 16e-9);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["technology"]["interpolated"], false);
   EXPECT_GT(ours["area_m2"].get<double>(), 0.0);
   r = run({"cell", "show", emitted.string(), "--node", "16 nm", "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
@@ -262,6 +263,15 @@ TEST_F(Cli, CellShowAtANodeSizesTheCellAndEmitsAnNvsimCellThatReadsBack) {
   EXPECT_NEAR(back["area_f2"].get<double>(), ours["area_f2"].get<double>(), 1e-6);
   EXPECT_NEAR(back["r_on_ohm"].get<double>(), ours["r_on_ohm"].get<double>(), 1e-6);
   EXPECT_NEAR(back["write"]["set_current_a"].get<double>(), ours["write"]["set_current_a"].get<double>(), 1e-12);
+}
+
+TEST_F(Cli, CellShowAtAnIntermediateNodeSaysItIsInterpolated) {
+  const fs::path cell = fs::path(DEEPNVM_DATA_DIR) / "cells" / "sram_146f2.yaml";
+  const Result r = run({"cell", "show", cell.string(), "--node", "28 nm", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["technology"]["interpolated"], true);
+  EXPECT_GT(doc["cell"]["leakage_w"].get<double>(), 0.0);
 }
 
 TEST_F(Cli, BadCellFilesExitTwo) {

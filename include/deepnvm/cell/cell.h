@@ -47,6 +47,7 @@ struct WriteFigures {
   std::optional<double> set_voltage, reset_voltage;  // V
   double set_pulse = 0.0, reset_pulse = 0.0;         // s
   std::optional<double> set_energy, reset_energy;    // J per bit at the cell
+  std::optional<double> drive_voltage;  // V across cell and access device at the write current (worst direction)
   /// Mean of set and reset energies: a write of random data flips to either state equally often.
   std::optional<double> energy() const;
 };
