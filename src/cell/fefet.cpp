@@ -99,12 +99,13 @@ CellFigures FefetCell::characterize(const CellContext& context) const {
   if (context.technology) {
     const Device& d = context.technology->device(s.flavour);
     const double width = s.width_f * context.technology->node;
-    const double low = s.low_threshold.value_or(d.vth);
+    const double low = s.low_threshold ? *s.low_threshold : d.need(d.vth, "vth");
     const double high = low + s.memory_window;
     const double gate = s.read_gate_voltage.value_or(low + s.memory_window / 2.0);
     const auto current = [&](double threshold) {
-      return ekv_drain_current(d.electron_mobility, d.oxide_cap, width, d.gate_length, threshold, gate,
-                               s.read_drain_voltage, s.slope_factor, context.temperature);
+      return ekv_drain_current(d.need(d.electron_mobility, "electron_mobility"), d.need(d.oxide_cap, "oxide_cap"),
+                               width, d.gate_length, threshold, gate, s.read_drain_voltage, s.slope_factor,
+                               context.temperature);
     };
     // The long-channel EKV channel knows nothing of velocity saturation or contact and extension
     // resistance; the node's full-drive on-resistance k_R Vdd / (I_on W) (NVSim formula.cpp line 315)

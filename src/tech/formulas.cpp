@@ -19,8 +19,10 @@ double grading(double vdd) { return 1.0 + vdd / kJunctionBuiltInPotential; }
 }  // namespace
 
 double gate_cap_per_width(const Device& device) {
-  // C_ov = 0.2 C_gi and C_poly = 0 in every NVSim table [formula.cpp:48].
-  return 1.2 * device.gate_cap_ideal + 3.0 * device.fringe_cap;
+  // C_ov = 0.2 C_gi and C_poly = 0 in every NVSim table [formula.cpp:48], unless the source states C_ov
+  // (NeuroSim's FinFET nodes: 0, folded into C_gi [NeuroSim V1.4 Technology.cpp:1661-1665]).
+  const double overlap = device.overlap_cap.value_or(0.2 * device.gate_cap_ideal);
+  return device.gate_cap_ideal + overlap + 3.0 * device.fringe_cap;
 }
 
 double junction_cap_bottom(double vdd) { return 1e-3 / std::pow(grading(vdd), 0.5); }
@@ -28,7 +30,7 @@ double junction_cap_sidewall(double vdd) { return 2.5e-10 / std::pow(grading(vdd
 double junction_cap_gate_edge(double vdd) { return 0.5e-10 / std::pow(grading(vdd), 0.33); }
 
 double saturation_voltage_n(const Device& device) {
-  return device.gate_length * kSaturationVelocity / device.electron_mobility;
+  return device.gate_length * kSaturationVelocity / device.need(device.electron_mobility, "electron_mobility");
 }
 
 double on_resistance_width_n(const Device& device, double temperature) {

@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <iterator>
+#include <stdexcept>
 #include <utility>
 
 #include "deepnvm/core/error.h"
@@ -56,10 +57,57 @@ void check_grid(const std::vector<double>& grid, const ConfigNode& node, std::st
                         format_quantity(grid[i], dim::temperature), format_quantity(grid[i - 1], dim::temperature));
 }
 
+// The optional scalar fields of a Device with their keys, for require() and for the planar check.
+struct OptionalKey {
+  std::optional<double> Device::*field;
+  std::string_view key;
+};
+
+constexpr std::array<OptionalKey, 15> kOptionalKeys{{
+    {&Device::gate_leakage, "gate_leakage"},
+    {&Device::electrical_gate_length, "electrical_gate_length"},
+    {&Device::oxide_thickness, "oxide_thickness"},
+    {&Device::saturation_voltage, "saturation_voltage"},
+    {&Device::bottom_junction_cap, "bottom_junction_cap"},
+    {&Device::sidewall_junction_cap, "sidewall_junction_cap"},
+    {&Device::gm_p_to_gm_n, "gm_p_to_gm_n"},
+    {&Device::long_channel_leakage_reduction, "long_channel_leakage_reduction"},
+    {&Device::overlap_cap, "overlap_cap"},
+    {&Device::drain_cap_total, "drain_cap_total"},
+    {&Device::transconductance_per_width, "transconductance_per_width"},
+    {&Device::fin_height, "fin_height"},
+    {&Device::fin_width, "fin_width"},
+    {&Device::fin_pitch, "fin_pitch"},
+    {&Device::fin_effective_width, "fin_effective_width"},
+}};
+
+// Optional for FinFET nodes, required for planar_bulk ones (Technology check).
+constexpr std::array<OptionalKey, 4> kPlanarRequired{{{&Device::vth, "vth"},
+                                                      {&Device::oxide_cap, "oxide_cap"},
+                                                      {&Device::electron_mobility, "electron_mobility"},
+                                                      {&Device::hole_mobility, "hole_mobility"}}};
+// Meaningless for a planar node.
+constexpr std::array<std::string_view, 5> kFinfetOnly{"fin_height", "fin_width", "fin_pitch", "fin_effective_width",
+                                                      "max_fins"};
+
+const OptionalKey& optional_key(std::string_view key) {
+  for (const OptionalKey& k : kOptionalKeys)
+    if (k.key == key) return k;
+  throw std::logic_error("no optional device key " + std::string(key));
+}
+
 void check_device(const Device& d, const ConfigNode& node) {
-  if (!(d.vth < d.vdd))
+  if (d.vth && !(*d.vth < d.vdd))
     throw ConfigError(location_of(node, "vth"), "vth", "threshold voltage {} is not below vdd {}",
-                      format_quantity(d.vth, dim::voltage), format_quantity(d.vdd, dim::voltage));
+                      format_quantity(*d.vth, dim::voltage), format_quantity(d.vdd, dim::voltage));
+  // W_eff = 2 H_fin + W_fin (NeuroSim V1.4 Technology.cpp:772; note §3.7); 0.1 % absorbs rounding.
+  if (d.fin_height && d.fin_width && d.fin_effective_width) {
+    const double expected = 2.0 * *d.fin_height + *d.fin_width;
+    if (std::abs(*d.fin_effective_width - expected) > 1e-3 * expected)
+      throw ConfigError(location_of(node, "fin_effective_width"), "fin_effective_width",
+                        "{} is not 2 fin_height + fin_width = {}", format_quantity(*d.fin_effective_width, dim::length),
+                        format_quantity(expected, dim::length));
+  }
   check_grid(d.temperatures, node, "temperatures");
   for (const TableKeys& t : kTables) {
     const auto& own = d.*t.temperatures;
@@ -153,6 +201,15 @@ double Device::current(DeviceCurrent which, double temperature) const {
   return table_value(t.temperatures, t.values, temperature, current_name(which), flavour);
 }
 
+double Device::need(const std::optional<double>& value, std::string_view key) const {
+  if (value) return *value;
+  throw ModelError(
+      "the {} device gives no '{}', which this model needs: its source does not give it (FinFET table sets such as "
+      "NeuroSim V1.4's give no Vth, oxide capacitance or mobilities); use a node that gives it or a model that does "
+      "not need it",
+      flavour, key);
+}
+
 std::optional<double> Device::gate_leakage_current(double temperature) const {
   if (gate_leakage_n) {
     const std::vector<double>& grid = gate_leakage_n_temperatures ? *gate_leakage_n_temperatures : temperatures;
@@ -171,7 +228,12 @@ const Schema<Device>& Device::schema() {
         .desc("Device roadmap: high performance (hp), low standby power (lstp) or low operating power (lop).");
     s.field("source", &Device::source).desc("Where every value of this block comes from (file, lines, commit, table).");
     s.field("vdd", &Device::vdd).unit(dim::voltage).greater_than(0).desc("Supply voltage Vdd.");
-    s.field("vth", &Device::vth).unit(dim::voltage).greater_than(0).desc("Threshold voltage Vth (below vdd).");
+    s.field("vth", &Device::vth)
+        .unit(dim::voltage)
+        .greater_than(0)
+        .desc(
+            "Threshold voltage Vth (below vdd). Required for planar_bulk nodes; absent for FinFET nodes whose "
+            "source gives none (NeuroSim V1.4's vth_list is a placeholder).");
     s.field("gate_length", &Device::gate_length)
         .unit(dim::length)
         .greater_than(0)
@@ -187,15 +249,21 @@ const Schema<Device>& Device::schema() {
     s.field("oxide_cap", &Device::oxide_cap)
         .unit(dim::capacitance_per_area)
         .greater_than(0)
-        .desc("Gate-oxide capacitance per area C_ox (NVSim capOx), e.g. '38.3 fF/um^2'.");
+        .desc(
+            "Gate-oxide capacitance per area C_ox (NVSim capOx), e.g. '38.3 fF/um^2'. Required for planar_bulk "
+            "nodes; absent for FinFET nodes whose source gives none.");
     s.field("electron_mobility", &Device::electron_mobility)
         .unit(dim::mobility)
         .greater_than(0)
-        .desc("Effective electron mobility mu_n, e.g. '397.3 cm^2/V/s'.");
+        .desc(
+            "Effective electron mobility mu_n, e.g. '397.3 cm^2/V/s'. Required for planar_bulk nodes; absent for "
+            "FinFET nodes whose source gives none.");
     s.field("hole_mobility", &Device::hole_mobility)
         .unit(dim::mobility)
         .greater_than(0)
-        .desc("Effective hole mobility mu_p, e.g. '83.6 cm^2/V/s'.");
+        .desc(
+            "Effective hole mobility mu_p, e.g. '83.6 cm^2/V/s'. Required for planar_bulk nodes; absent for "
+            "FinFET nodes whose source gives none.");
     s.field("pn_size_ratio", &Device::pn_size_ratio)
         .greater_than(0)
         .desc("PMOS-to-NMOS width ratio W_p/W_n of a balanced inverter (NVSim pnSizeRatio).");
@@ -251,6 +319,42 @@ const Schema<Device>& Device::schema() {
         .greater_than(0)
         .max(1)
         .desc("Leakage factor of long-channel devices (CACTI lch_lk_rdc); absent when not given.");
+    s.field("overlap_cap", &Device::overlap_cap)
+        .unit(dim::capacitance_per_length)
+        .min(0)
+        .desc(
+            "Gate overlap capacitance per width C_ov as the source states it; absent means NVSim's and CACTI's "
+            "C_ov = 0.2 C_gi. NeuroSim's FinFET nodes fold it into gate_cap_ideal and set it to 0.");
+    s.field("drain_cap_total", &Device::drain_cap_total)
+        .unit(dim::capacitance_per_length)
+        .greater_than(0)
+        .desc(
+            "Total drain capacitance per width as the source stores it (NeuroSim cap_draintotal / W_eff); absent "
+            "when the source derives drain capacitance from junction capacitances (NVSim, CACTI).");
+    s.field("transconductance_per_width", &Device::transconductance_per_width)
+        .unit(dim::conductance / dim::length)
+        .greater_than(0)
+        .desc(
+            "Transconductance at the on-current per width, g_m = this x W (NeuroSim gm_oncurrent, used for both "
+            "NMOS and PMOS), e.g. '1415.34 uS/um'; absent when the source derives g_m from mu C_ox (NVSim).");
+    s.field("fin_height", &Device::fin_height)
+        .unit(dim::length)
+        .greater_than(0)
+        .desc("Fin height H_fin (FinFET nodes only).");
+    s.field("fin_width", &Device::fin_width)
+        .unit(dim::length)
+        .greater_than(0)
+        .desc("Fin width W_fin (FinFET nodes only).");
+    s.field("fin_pitch", &Device::fin_pitch).unit(dim::length).greater_than(0).desc("Fin pitch (FinFET nodes only).");
+    s.field("fin_effective_width", &Device::fin_effective_width)
+        .unit(dim::length)
+        .greater_than(0)
+        .desc(
+            "Effective width of one fin, W_eff = 2 H_fin + W_fin (checked when all three are given); the per-width "
+            "currents and capacitances of a FinFET device are per metre of this width (FinFET nodes only).");
+    s.field("max_fins", &Device::max_fins)
+        .min(1)
+        .desc("Most fins of one transistor before it is folded (NeuroSim max_fin_num; FinFET nodes only).");
     s.field("temperatures", &Device::temperatures)
         .unit(dim::temperature)
         .greater_than(0)
@@ -381,6 +485,24 @@ const Schema<Technology>& Technology::schema() {
         throw ConfigError(location_of(node, "devices"), "devices", "expected at least one device flavour");
       check_unique(t.devices, &Device::flavour, node, "devices", "flavour");
       check_unique(t.wires, &Wire::type, node, "wires", "wire type");
+      // NVSim's planar device model needs Vth, C_ox and the mobilities (gm, V_dsat); FinFET table sets
+      // give none of them, so only planar nodes require them.
+      if (t.process != "planar_bulk") return;
+      const auto list = node.find("devices");
+      for (std::size_t i = 0; i < t.devices.size(); ++i) {
+        const Device& d = t.devices[i];
+        const ConfigNode device_node = list && list->is_sequence() ? list->items()[i] : node;
+        for (const OptionalKey& k : kPlanarRequired)
+          if (!(d.*k.field).has_value())
+            throw ConfigError(device_node.location(), std::string(k.key),
+                              "missing required key: a planar_bulk node needs it (only FinFET nodes may omit it)");
+        for (std::string_view key : kFinfetOnly) {
+          const bool given = key == "max_fins" ? d.max_fins.has_value() : (d.*optional_key(key).field).has_value();
+          if (given)
+            throw ConfigError(location_of(device_node, key), std::string(key),
+                              "fin geometry is given but the node's process is planar_bulk; use 'process: finfet'");
+        }
+      }
     });
     return s;
   }();
@@ -493,11 +615,11 @@ std::vector<double> blend_list(const std::vector<double>& lo, const std::vector<
   return out;
 }
 
-void blend_optional(std::optional<double>& out, const std::optional<double>& lo, const std::optional<double>& hi,
-                    double alpha, std::string_view key, std::string_view flavour) {
+std::optional<double> blend_optional(const std::optional<double>& lo, const std::optional<double>& hi, double alpha,
+                                     std::string_view key, std::string_view flavour) {
   if (lo.has_value() != hi.has_value())
     throw ModelError("cannot interpolate '{}' of the {} device: only one of the two nodes gives it", key, flavour);
-  out = lo ? std::optional<double>(blend_linear(*lo, *hi, alpha)) : std::nullopt;
+  return lo ? std::optional<double>(blend_linear(*lo, *hi, alpha)) : std::nullopt;
 }
 
 template <class T>
@@ -520,13 +642,9 @@ Device blend_device(const Device& lo, const Device& hi, double alpha, std::strin
       "alpha {}, off-currents {}^(1 - alpha) x {}^alpha. Lower input ({}): {} | Upper input ({}): {}",
       alpha, lo_name, hi_name, lo_name, hi_name, lo_name, lo.source, hi_name, hi.source);
   d.vdd = blend_linear(lo.vdd, hi.vdd, alpha);
-  d.vth = blend_linear(lo.vth, hi.vth, alpha);
   d.gate_length = blend_linear(lo.gate_length, hi.gate_length, alpha);
   d.gate_cap_ideal = blend_linear(lo.gate_cap_ideal, hi.gate_cap_ideal, alpha);
   d.fringe_cap = blend_linear(lo.fringe_cap, hi.fringe_cap, alpha);
-  d.oxide_cap = blend_linear(lo.oxide_cap, hi.oxide_cap, alpha);
-  d.electron_mobility = blend_linear(lo.electron_mobility, hi.electron_mobility, alpha);
-  d.hole_mobility = blend_linear(lo.hole_mobility, hi.hole_mobility, alpha);
   d.pn_size_ratio = blend_linear(lo.pn_size_ratio, hi.pn_size_ratio, alpha);
   d.effective_resistance_multiplier =
       blend_linear(lo.effective_resistance_multiplier, hi.effective_resistance_multiplier, alpha);
@@ -534,18 +652,14 @@ Device blend_device(const Device& lo, const Device& hi, double alpha, std::strin
   d.on_current_p = blend_list(lo.on_current_p, hi.on_current_p, alpha, false);
   d.off_current_n = blend_list(lo.off_current_n, hi.off_current_n, alpha, true);
   d.off_current_p = blend_list(lo.off_current_p, hi.off_current_p, alpha, true);
-  blend_optional(d.gate_leakage, lo.gate_leakage, hi.gate_leakage, alpha, "gate_leakage", f);
-  blend_optional(d.electrical_gate_length, lo.electrical_gate_length, hi.electrical_gate_length, alpha,
-                 "electrical_gate_length", f);
-  blend_optional(d.oxide_thickness, lo.oxide_thickness, hi.oxide_thickness, alpha, "oxide_thickness", f);
-  blend_optional(d.saturation_voltage, lo.saturation_voltage, hi.saturation_voltage, alpha, "saturation_voltage", f);
-  blend_optional(d.bottom_junction_cap, lo.bottom_junction_cap, hi.bottom_junction_cap, alpha, "bottom_junction_cap",
-                 f);
-  blend_optional(d.sidewall_junction_cap, lo.sidewall_junction_cap, hi.sidewall_junction_cap, alpha,
-                 "sidewall_junction_cap", f);
-  blend_optional(d.gm_p_to_gm_n, lo.gm_p_to_gm_n, hi.gm_p_to_gm_n, alpha, "gm_p_to_gm_n", f);
-  blend_optional(d.long_channel_leakage_reduction, lo.long_channel_leakage_reduction, hi.long_channel_leakage_reduction,
-                 alpha, "long_channel_leakage_reduction", f);
+  for (const OptionalKey& k : kPlanarRequired) d.*k.field = blend_optional(lo.*k.field, hi.*k.field, alpha, k.key, f);
+  for (const OptionalKey& k : kOptionalKeys) d.*k.field = blend_optional(lo.*k.field, hi.*k.field, alpha, k.key, f);
+  // A fin count has no meaningful blend.
+  if (lo.max_fins != hi.max_fins)
+    throw ModelError(
+        "cannot interpolate 'max_fins' of the {} device: it differs between the two nodes or only one "
+        "gives it",
+        f);
   if (lo.gate_leakage_n.has_value() != hi.gate_leakage_n.has_value())
     throw ModelError("cannot interpolate 'gate_leakage_n' of the {} device: only one of the two nodes gives it", f);
   if (lo.gate_leakage_n) d.gate_leakage_n = blend_list(*lo.gate_leakage_n, *hi.gate_leakage_n, alpha, false);

@@ -673,8 +673,8 @@ TEST(CactiData, FollowsCactisDeviceConventions) {
       // Every CACTI-only value is present, and the derived hole mobility is what the source says.
       ASSERT_TRUE(d.gm_p_to_gm_n && d.electrical_gate_length && d.oxide_thickness && d.saturation_voltage &&
                   d.bottom_junction_cap && d.sidewall_junction_cap && d.long_channel_leakage_reduction &&
-                  d.gate_leakage_n);
-      EXPECT_NEAR(d.hole_mobility, *d.gm_p_to_gm_n * d.electron_mobility, 1e-9 * d.hole_mobility);
+                  d.gate_leakage_n && d.hole_mobility && d.electron_mobility);
+      EXPECT_NEAR(*d.hole_mobility, *d.gm_p_to_gm_n * *d.electron_mobility, 1e-9 * *d.hole_mobility);
       EXPECT_LT(*d.electrical_gate_length, d.gate_length);
     }
   }
@@ -722,7 +722,8 @@ TEST(DeepnvmData, McpatSixteenNanometreMatchesTheNote) {
   EXPECT_NEAR(hp.current(DeviceCurrent::off_n, 300) * 1e-6, 1.30e-7, 5e-10);  // A/um
   EXPECT_NEAR(hp.current(DeviceCurrent::off_n, 400) * 1e-6, 5.22e-6, 5e-9);
   EXPECT_NEAR(*hp.gate_leakage_current(350) * 1e-6, 1.07e-9, 1e-15);
-  EXPECT_NEAR(hp.hole_mobility, *hp.gm_p_to_gm_n * hp.electron_mobility, 1e-9 * hp.hole_mobility);
+  ASSERT_TRUE(hp.hole_mobility && hp.electron_mobility);
+  EXPECT_NEAR(*hp.hole_mobility, *hp.gm_p_to_gm_n * *hp.electron_mobility, 1e-9 * *hp.hole_mobility);
   // McPAT's ladder is NVSim's 22 nm HP ladder / 3.93 x 1.2 / 1.5 x 1.07 (note §3.8).
   const Technology nv = find_technology(kDataDir, "nvsim", 22e-9);
   for (double temperature : {300.0, 350.0, 400.0})
@@ -788,7 +789,7 @@ TEST(Interpolation, TwentyEightNanometreBlendsTwentyTwoAndThirtyTwo) {
   for (const std::string& f : device_flavours()) {
     SCOPED_TRACE(f);
     const Device &d = t.device(f), &a = lo.device(f), &b = hi.device(f);
-    EXPECT_NEAR(d.vth, 0.4 * a.vth + alpha * b.vth, 1e-12);
+    EXPECT_NEAR(*d.vth, 0.4 * *a.vth + alpha * *b.vth, 1e-12);
     EXPECT_NEAR(d.gate_length, 0.4 * a.gate_length + alpha * b.gate_length, 1e-21);
     EXPECT_NEAR(d.current(DeviceCurrent::on_n, 350),
                 0.4 * a.current(DeviceCurrent::on_n, 350) + alpha * b.current(DeviceCurrent::on_n, 350), 1e-9);
@@ -820,7 +821,7 @@ TEST(Interpolation, FortyNanometreUsesThirtyTwoAndFortyFive) {
   const Technology lo = find_technology(kDataDir, "nvsim", 32e-9), hi = find_technology(kDataDir, "nvsim", 45e-9);
   const double alpha = 8.0 / 13.0;
   EXPECT_TRUE(t.interpolated);
-  EXPECT_NEAR(t.device("lstp").vth, (1 - alpha) * lo.device("lstp").vth + alpha * hi.device("lstp").vth, 1e-12);
+  EXPECT_NEAR(*t.device("lstp").vth, (1 - alpha) * *lo.device("lstp").vth + alpha * *hi.device("lstp").vth, 1e-12);
   EXPECT_EQ(t.wire("global_aggressive").pitch, hi.wire("global_aggressive").pitch);
 }
 
@@ -864,4 +865,183 @@ TEST(Device, GateLeakageIsAbsentWhenTheSourceGivesNone) {
   EXPECT_NEAR(*ca.device("lop").gate_leakage_current(350), 8.38e-8 * 1e6, 1e-9);
   EXPECT_NEAR(*ca.device("lop").gate_leakage_current(355), 0.5 * (8.38e-8 + 9.82e-8) * 1e6, 1e-9);
   EXPECT_THROW(ca.device("lop").gate_leakage_current(410), ModelError);
+}
+
+// ---------------------------------------------------------------------------------------------
+// NeuroSim V1.4 FinFET nodes (14 and 7 nm, note §3.7)
+
+namespace {
+struct FinfetRow {
+  double node, vdd, gate_length_nm, fin_height_nm, fin_width_nm, fin_pitch_nm, weff_nm;
+  int max_fins;
+  double gate_cap_per_fin_af, drain_cap_per_fin_af, junction_cap, k_r, gm_us_um;
+  double on_n[4], on_p[4];    // uA/um at 300, 310, 350, 400 K (note §3.7)
+  double off_n[4], off_p[4];  // uA/um at 300, 350, 360, 400 K (note §3.7)
+};
+// The note's §3.7 table, as printed (currents to 3 digits, I_on(300 K) to 0.1 uA/um).
+constexpr FinfetRow kFinfetRows[] = {
+    {14e-9,
+     0.8,
+     26,
+     42,
+     8,
+     48,
+     92,
+     4,
+     103.816,
+     24.99,
+     0.0120,
+     2.09,
+     1415,
+     {595.0, 853, 708, 565},
+     {595.0, 767, 593, 443},
+     {1.00e-4, 1.54e-3, 2.45e-3, 1.24e-2},
+     {1.02e-4, 2.22e-3, 3.74e-3, 2.38e-2}},
+    {7e-9,
+     0.7,
+     22,
+     50,
+     7,
+     30,
+     107,
+     2,
+     100.497,
+     22.24,
+     0.0137,
+     2.05,
+     1785,
+     {562.0, 786, 653, 521},
+     {562.0, 689, 533, 398},
+     {1.47e-4, 1.57e-3, 2.50e-3, 1.28e-2},
+     {1.01e-4, 2.22e-3, 3.75e-3, 2.41e-2}},
+};
+}  // namespace
+
+TEST(FinfetData, FourteenAndSevenNanometreMatchTheNote) {
+  for (const FinfetRow& r : kFinfetRows) {
+    SCOPED_TRACE(r.node);
+    const Technology t = find_technology(kDataDir, "deepnvm", r.node);
+    EXPECT_EQ(t.process, "finfet");
+    ASSERT_EQ(t.devices.size(), 1u);  // NeuroSim has no HP below 22 nm; its one other roadmap is LSTP
+    EXPECT_THROW((void)t.device("hp"), ModelError);
+    const Device& d = t.device("lstp");
+    EXPECT_DOUBLE_EQ(d.vdd, r.vdd);
+    EXPECT_NEAR(d.gate_length * 1e9, r.gate_length_nm, 1e-9);
+    ASSERT_TRUE(d.fin_height && d.fin_width && d.fin_pitch && d.fin_effective_width && d.max_fins);
+    EXPECT_NEAR(*d.fin_height * 1e9, r.fin_height_nm, 1e-9);
+    EXPECT_NEAR(*d.fin_width * 1e9, r.fin_width_nm, 1e-9);
+    EXPECT_NEAR(*d.fin_pitch * 1e9, r.fin_pitch_nm, 1e-9);
+    EXPECT_NEAR(*d.fin_effective_width * 1e9, r.weff_nm, 1e-9);
+    EXPECT_NEAR(*d.fin_effective_width, 2 * *d.fin_height + *d.fin_width, 1e-15);  // W_eff = 2 H_fin + W_fin
+    EXPECT_EQ(*d.max_fins, r.max_fins);
+    // NeuroSim stores caps per fin and divides by W_eff; the file stores the quotient to 8 digits.
+    EXPECT_NEAR(d.gate_cap_ideal * *d.fin_effective_width * 1e18, r.gate_cap_per_fin_af, 1e-6 * r.gate_cap_per_fin_af);
+    ASSERT_TRUE(d.drain_cap_total && d.overlap_cap && d.bottom_junction_cap && d.transconductance_per_width);
+    EXPECT_NEAR(*d.drain_cap_total * *d.fin_effective_width * 1e18, r.drain_cap_per_fin_af,
+                1e-6 * r.drain_cap_per_fin_af);
+    // C_ov = C_f = 0 (folded into C_gi), so the gate cap per width is C_gi itself, not 1.2 C_gi.
+    EXPECT_EQ(d.fringe_cap, 0.0);
+    EXPECT_EQ(*d.overlap_cap, 0.0);
+    EXPECT_DOUBLE_EQ(gate_cap_per_width(d), d.gate_cap_ideal);
+    EXPECT_NEAR(gate_cap_per_width(d) * 1e9, r.gate_cap_per_fin_af / r.weff_nm, 1e-6);  // fF/um
+    EXPECT_DOUBLE_EQ(*d.bottom_junction_cap, r.junction_cap);
+    EXPECT_DOUBLE_EQ(d.effective_resistance_multiplier, r.k_r);
+    EXPECT_NEAR(*d.transconductance_per_width, r.gm_us_um, 0.5);  // S/m = uS/um
+    EXPECT_EQ(d.pn_size_ratio, 1.0);                              // (int)(I_on,n / I_on,p) at 300 K
+    const double on_t[4] = {300, 310, 350, 400}, off_t[4] = {300, 350, 360, 400};
+    for (int i = 0; i < 4; ++i) {
+      EXPECT_NEAR(d.current(DeviceCurrent::on_n, on_t[i]), r.on_n[i], three_digit_tolerance(r.on_n[i]) + 0.05);
+      EXPECT_NEAR(d.current(DeviceCurrent::on_p, on_t[i]), r.on_p[i], three_digit_tolerance(r.on_p[i]) + 0.05);
+      EXPECT_NEAR(d.current(DeviceCurrent::off_n, off_t[i]), r.off_n[i], three_digit_tolerance(r.off_n[i]));
+      EXPECT_NEAR(d.current(DeviceCurrent::off_p, off_t[i]), r.off_p[i], three_digit_tolerance(r.off_p[i]));
+    }
+    // 7 nm: the calibrated 300 K leakage of note §3.7 (1.47e-4 uA/um, NeuroSim currentlist_off[2]).
+    if (r.node == 7e-9) {
+      EXPECT_DOUBLE_EQ(d.current(DeviceCurrent::off_n, 300), 1.47e-4);
+    }
+    EXPECT_TRUE(t.wires.empty());  // not transcribed yet (file source)
+  }
+}
+
+TEST(FinfetData, CurrentsInterpolateAndLeakageRisesButOnCurrentJumpsAfter300K) {
+  for (const FinfetRow& r : kFinfetRows) {
+    SCOPED_TRACE(r.node);
+    const Technology t = find_technology(kDataDir, "deepnvm", r.node);
+    const Device& d = t.device("lstp");
+    for (DeviceCurrent which : kAllCurrents) {
+      SCOPED_TRACE(std::string(current_name(which)));
+      // Linear between NeuroSim's 10 K points, as NeuroSim fills its 1 K steps (Technology.cpp end).
+      const double a = d.current(which, 340), b = d.current(which, 350);
+      EXPECT_NEAR(d.current(which, 343), a + 0.3 * (b - a), 1e-12 * std::abs(b));
+    }
+    for (DeviceCurrent which : {DeviceCurrent::off_n, DeviceCurrent::off_p})
+      for (double temperature = 301; temperature <= 400; temperature += 1)
+        EXPECT_GT(d.current(which, temperature), d.current(which, temperature - 1)) << temperature;
+    // NeuroSim's 300 K entries are the calibrated lists (lines 57-63) and are not continuous with the
+    // 310-400 K entries: I_on rises by about 40 % from 300 to 310 K, then falls with temperature.
+    for (DeviceCurrent which : {DeviceCurrent::on_n, DeviceCurrent::on_p}) {
+      SCOPED_TRACE(std::string(current_name(which)));
+      EXPECT_GT(d.current(which, 310), 1.2 * d.current(which, 300));
+      EXPECT_NEAR(d.current(which, 305), 0.5 * (d.current(which, 300) + d.current(which, 310)), 1e-9);
+      for (double temperature = 311; temperature <= 400; temperature += 1)
+        EXPECT_LT(d.current(which, temperature), d.current(which, temperature - 1)) << temperature;
+    }
+  }
+}
+
+TEST(FinfetData, ValuesTheSourceLacksAreAbsentAndReadingThemIsAModelError) {
+  const Technology t = find_technology(kDataDir, "deepnvm", 7e-9);
+  const Device& d = t.device("lstp");
+  EXPECT_FALSE(d.vth.has_value());
+  EXPECT_FALSE(d.oxide_cap.has_value());
+  EXPECT_FALSE(d.electron_mobility.has_value());
+  EXPECT_FALSE(d.hole_mobility.has_value());
+  EXPECT_FALSE(d.gate_leakage_current(350).has_value());
+  EXPECT_EQ(d.vth.value_or(-1.0), -1.0);
+  try {
+    (void)d.need(d.electron_mobility, "electron_mobility");
+    ADD_FAILURE() << "no error";
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("'electron_mobility'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW((void)d.need(d.vth, "vth"), ModelError);
+  EXPECT_THROW((void)saturation_voltage_n(d), ModelError);  // needs mu_n
+  EXPECT_NO_THROW((void)on_resistance_width_n(d, 350));     // needs only k_R, Vdd, I_on
+  // A planar node still reads them as numbers.
+  const Technology nv = find_technology(kDataDir, "nvsim", 22e-9);
+  EXPECT_GT(nv.device("hp").need(nv.device("hp").electron_mobility, "electron_mobility"), 0.0);
+  EXPECT_GT(saturation_voltage_n(nv.device("hp")), 0.0);
+}
+
+TEST(BadInput, PlanarNodeStillRequiresVthOxideCapAndMobilities) {
+  const std::size_t device_line =
+      static_cast<std::size_t>(
+          std::count(kValid.begin(), kValid.begin() + static_cast<long>(kValid.find("  - flavour")), '\n')) +
+      1;
+  for (const std::string key : {"vth: 0.13 V", "oxide_cap: 38.3 fF/um^2", "electron_mobility: 397.3 cm^2/V/s",
+                                "hole_mobility: 83.6 cm^2/V/s"}) {
+    SCOPED_TRACE(key);
+    std::size_t line = 0;
+    const std::string text = with_line("    " + key + "\n", "", line);
+    const std::string name = key.substr(0, key.find(':'));
+    expect_config_error(text, {device_line, name, "planar_bulk"});
+    // The same device is accepted at a FinFET node, where the value is simply absent.
+    std::string finfet = text;
+    finfet.replace(finfet.find("process: planar_bulk"), 20, "process: finfet");
+    const TempFile file(finfet);
+    const Technology t = load_technology(file.path());
+    EXPECT_EQ(t.process, "finfet");
+  }
+}
+
+TEST(BadInput, FinGeometryNeedsAFinfetNodeAndAConsistentEffectiveWidth) {
+  std::size_t line = 0;
+  const std::string planar = with_line("pn_size_ratio: 2", "pn_size_ratio: 2\n    fin_height: 42 nm", line);
+  expect_config_error(planar, {line + 1, "fin_height", "planar_bulk"});
+
+  std::string finfet =
+      with_line("pn_size_ratio: 2",
+                "pn_size_ratio: 2\n    fin_height: 42 nm\n    fin_width: 8 nm\n    fin_effective_width: 90 nm", line);
+  finfet.replace(finfet.find("process: planar_bulk"), 20, "process: finfet");
+  expect_config_error(finfet, {line + 3, "fin_effective_width", "2 fin_height + fin_width"});
 }

@@ -11,7 +11,9 @@ namespace deepnvm {
 
 /// @brief Gate capacitance per width presented by a transistor: (C_gi + C_ov + 3 C_f) with
 /// C_ov = 0.2 C_gi and C_poly = 0 in every NVSim table, i.e. 1.2 C_gi + 3 C_f
-/// [NVSim formula.cpp:48; note §2.0]. CACTI uses the same form [CACTI basic_circuit.cc:130].
+/// [NVSim formula.cpp:48; note §2.0]. CACTI uses the same form [CACTI basic_circuit.cc:130]. A device
+/// that states `overlap_cap` uses it instead of 0.2 C_gi (NeuroSim's FinFET nodes: C_ov = C_f = 0, so
+/// C_gate = C_gi per metre of effective fin width).
 double gate_cap_per_width(const Device& device);
 
 /// Built-in junction potential of NVSim's BSIM-style grading [NVSim Technology.cpp:1274-1288].
@@ -31,6 +33,7 @@ double junction_cap_gate_edge(double vdd);
 
 /// @brief NMOS velocity-saturation voltage V_dsat,n = L_phy * 1e5 m/s / mu_n
 /// [NVSim Technology.cpp:1274-1327 (common derivations); note §2.0 transconductance, §3.1].
+/// ModelError if the device gives no electron mobility (FinFET table sets).
 double saturation_voltage_n(const Device& device);
 
 /// @brief On-resistance times width of the NMOS, R_on W = k_R Vdd / I_on,n(T), in Ohm*m

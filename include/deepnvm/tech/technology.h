@@ -35,16 +35,21 @@ struct Device {
   std::string source;
 
   double vdd = 0.0;                              // V
-  double vth = 0.0;                              // V
   double gate_length = 0.0;                      // physical gate length L_phy, m
   double gate_cap_ideal = 0.0;                   // C_gi, F/m of width
   double fringe_cap = 0.0;                       // C_f, F/m of width
-  double oxide_cap = 0.0;                        // C_ox, F/m^2
-  double electron_mobility = 0.0;                // mu_n, m^2/(V s)
-  double hole_mobility = 0.0;                    // mu_p, m^2/(V s)
   double pn_size_ratio = 0.0;                    // W_p/W_n of a balanced inverter
   double effective_resistance_multiplier = 0.0;  // k_R in R_on = k_R Vdd/(I_on W)
   std::optional<double> gate_leakage;            // gate-oxide leakage, A/m, temperature-independent; NVSim has none
+
+  // Required for planar_bulk nodes (a Technology check); optional for FinFET nodes, because FinFET
+  // table sets give none of them: NeuroSim V1.4 / NS-Cache have a placeholder Vth ("dummy values"),
+  // no C_ox and no mobilities, and compute g_m from `transconductance_per_width` instead. Models read
+  // them through need(), which throws ModelError naming the key when one is absent.
+  std::optional<double> vth;                // V
+  std::optional<double> oxide_cap;          // C_ox, F/m^2
+  std::optional<double> electron_mobility;  // mu_n, m^2/(V s)
+  std::optional<double> hole_mobility;      // mu_p, m^2/(V s)
 
   // Values some table sets store and others derive or lack (CACTI/McPAT store them; NVSim has none).
   // Absent means "the source does not give it", never zero.
@@ -59,6 +64,20 @@ struct Device {
   // `temperatures` grid unless `gate_leakage_n_temperatures` is given. Exclusive with `gate_leakage`.
   std::optional<std::vector<double>> gate_leakage_n;
   std::optional<std::vector<double>> gate_leakage_n_temperatures;
+  // Gate overlap capacitance per width C_ov as the source states it, F/m. Absent: NVSim's and CACTI's
+  // C_ov = 0.2 C_gi. NeuroSim's FinFET nodes fold C_ov and C_f into C_gi and set both to 0.
+  std::optional<double> overlap_cap;
+  std::optional<double> drain_cap_total;             // total drain cap per width as stored (NeuroSim), F/m
+  std::optional<double> transconductance_per_width;  // g_m at I_on per width (NeuroSim gm_oncurrent), S/m
+
+  // FinFET geometry (absent for planar nodes, and for FinFET sources that give none, e.g. McPAT 16 nm).
+  // Per-width values of a FinFET device are per metre of effective fin width: a device of n fins has
+  // width n * fin_effective_width, with fin_effective_width = 2 fin_height + fin_width.
+  std::optional<double> fin_height;           // H_fin, m
+  std::optional<double> fin_width;            // W_fin, m
+  std::optional<double> fin_pitch;            // m
+  std::optional<double> fin_effective_width;  // W_eff of one fin, m
+  std::optional<int> max_fins;                // most fins of one device before folding (NeuroSim max_fin_num)
 
   // Temperature tables. `temperatures` is shared by the four current lists unless a list has its own
   // `<current>_temperatures`: sources do not always give every current at the same points (the note
@@ -83,6 +102,11 @@ struct Device {
   /// @brief Gate-oxide leakage per width (A/m) at `temperature`: the `gate_leakage_n` table
   /// (linear in T, ModelError outside it), the constant `gate_leakage`, or nullopt if the source gives none.
   std::optional<double> gate_leakage_current(double temperature) const;
+
+  /// `value`, or a ModelError naming `key` when the table set does not give it (FinFET sets such as
+  /// NeuroSim V1.4's give no Vth, oxide capacitance or mobilities): a model that needs a value the
+  /// source lacks stops, it never uses a made-up number.
+  double need(const std::optional<double>& value, std::string_view key) const;
 
   bool operator==(const Device&) const = default;
   static const Schema<Device>& schema();
@@ -116,7 +140,7 @@ struct Technology {
   std::string name;
   std::string table_set;  // "nvsim", "cacti" or "deepnvm"
   double node = 0.0;      // feature size F, m
-  std::string process;    // "planar_bulk" or "finfet"
+  std::string process;    // "planar_bulk" (every device gives vth, C_ox, mu_n, mu_p) or "finfet"
   bool interpolated = false;
   std::string source;
   std::vector<Device> devices;
@@ -164,7 +188,7 @@ Technology find_technology(const std::filesystem::path& data_dir, std::string_vi
 /// (linear) when both nodes give them. The result has `node`, `interpolated = true` and sources that
 /// name both inputs. ModelError if `node` lies outside [lower.node, upper.node] or lower.node >=
 /// upper.node, the table sets or processes differ, a flavour or an optional value is present in one
-/// node only, or the temperature grids differ.
+/// node only, `max_fins` differs, or the temperature grids differ.
 Technology interpolate_technology(const Technology& lower, const Technology& upper, double node);
 
 }  // namespace deepnvm
