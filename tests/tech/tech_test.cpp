@@ -5,6 +5,7 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <unistd.h>
@@ -959,8 +960,63 @@ TEST(FinfetData, FourteenAndSevenNanometreMatchTheNote) {
     if (r.node == 7e-9) {
       EXPECT_DOUBLE_EQ(d.current(DeviceCurrent::off_n, 300), 1.47e-4);
     }
-    EXPECT_TRUE(t.wires.empty());  // not transcribed yet (file source)
+    EXPECT_EQ(t.wires.size(), wire_types().size());  // NS-Cache's six NVSim-style types (next test)
   }
+}
+
+// NS-Cache src/Wire.cpp, branch _featureSizeInNano <= 14 (commit 97643a3): NVSim's 22 nm wire
+// parameters with the pitch set to the node's metal pitch (M2 = M3 = 4.57 F at 14 nm, 5.71 F at 7 nm,
+// src/constant.h:143-154). Geometry is recomputed here from NS-Cache's own expressions.
+TEST(FinfetData, WiresAreNsCacheNvsimStyleTablesAtTheNodeMetalPitch) {
+  struct Type {
+    const char* type;
+    double aspect_ratio;
+    double ild_in_f;  // ILD = ild_in_f x F for local and semi wires ...
+    double ild_nm;    // ... or a fixed value (NVSim's 22 nm ILD, 0.42 or 0.385 um x 22/32) for global ones
+  };
+  constexpr Type kTypes[] = {{"local_aggressive", 1.9, 1.9, 0},      {"local_conservative", 1.9, 1.9, 0},
+                             {"semi_aggressive", 1.9, 3.8, 0},       {"semi_conservative", 1.9, 3.8, 0},
+                             {"global_aggressive", 2.34, 0, 288.75}, {"global_conservative", 2.34, 0, 264.6875}};
+  const Technology nv22 = find_technology(kDataDir, "nvsim", 22e-9);
+  for (const auto& [node, pitch_in_f] : {std::pair{14e-9, 4.57}, std::pair{7e-9, 5.71}}) {
+    SCOPED_TRACE(node);
+    const Technology t = find_technology(kDataDir, "deepnvm", node);
+    for (const Type& k : kTypes) {
+      SCOPED_TRACE(k.type);
+      const Wire& w = t.wire(k.type);
+      const double pitch = pitch_in_f * node, width = pitch / 2;
+      EXPECT_NEAR(w.pitch, pitch, 1e-12 * pitch);
+      EXPECT_NEAR(w.width, width, 1e-12 * width);
+      EXPECT_NEAR(w.thickness, k.aspect_ratio * width, 1e-12 * width);
+      const double ild = k.ild_nm > 0 ? k.ild_nm * 1e-9 : k.ild_in_f * node;
+      EXPECT_NEAR(w.ild_thickness, ild, 1e-12 * ild);
+      EXPECT_EQ(w.resistivity_temperature_model, "nvsim_linear");
+      EXPECT_EQ(w.scattering_factor, 1.0);
+      EXPECT_EQ(w.dishing_thickness, 0.0);
+      // Barrier, k_h, resistivity and aspect ratio are NVSim's 22 nm values (the nvsim file prints
+      // lengths to 0.1 nm, hence the tolerances on the ILD and on t/w).
+      const Wire& ref = nv22.wire(k.type);
+      EXPECT_NEAR(w.barrier_thickness, ref.barrier_thickness, 1e-15);
+      EXPECT_EQ(w.dielectric_constant, ref.dielectric_constant);
+      EXPECT_NEAR(w.resistivity, ref.resistivity, 1e-20);
+      EXPECT_NEAR(w.thickness / w.width, ref.thickness / ref.width, 0.05e-9 / ref.width);
+      if (k.ild_nm > 0) {
+        EXPECT_NEAR(w.ild_thickness, ref.ild_thickness, 0.0501e-9);
+      }
+      // NVSim's temperature factor, as NS-Cache's Wire.cpp applies it before CalculateWireResistance_MX.
+      EXPECT_NEAR(wire_resistance_per_length(w, 350) / wire_resistance_per_length(w, 300),
+                  (1 + 0.0039 * (350 - 293)) / (1 + 0.0039 * (300 - 293)), 1e-12);
+    }
+  }
+  // Note §3.7, computed there with §2.1: at 7 nm and 300 K local aggressive ~81 Ohm/um and 0.347 fF/um,
+  // global aggressive ~33 Ohm/um and 0.278 fF/um (R printed to whole Ohm/um).
+  const Technology t7 = find_technology(kDataDir, "deepnvm", 7e-9);
+  const Wire& local = t7.wire("local_aggressive");
+  const Wire& global = t7.wire("global_aggressive");
+  EXPECT_NEAR(wire_resistance_per_length(local, 300) * 1e-6, 81, 0.5);
+  EXPECT_NEAR(wire_capacitance_per_length(local) * 1e9, 0.347, three_digit_tolerance(0.347));
+  EXPECT_NEAR(wire_resistance_per_length(global, 300) * 1e-6, 33, 0.5);
+  EXPECT_NEAR(wire_capacitance_per_length(global) * 1e9, 0.278, three_digit_tolerance(0.278));
 }
 
 TEST(FinfetData, CurrentsInterpolateAndLeakageRisesButOnCurrentJumpsAfter300K) {
