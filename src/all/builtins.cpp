@@ -11,6 +11,7 @@ Builtins make_builtins() {
   // Layer order of docs/DESIGN.md; each layer adds only its own implementations.
   register_builtin_tech(b.input_kinds);
   register_builtin_cell(b.input_kinds, b.cell_models);
+  register_builtin_workload(b.networks);
   return b;
 }
 

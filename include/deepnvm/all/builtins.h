@@ -4,6 +4,7 @@
 #include "deepnvm/cell/cell.h"
 #include "deepnvm/core/input_kind.h"
 #include "deepnvm/core/registry.h"
+#include "deepnvm/workload/zoo.h"
 
 namespace deepnvm {
 
@@ -11,6 +12,7 @@ namespace deepnvm {
 struct Builtins {
   Registry<InputKind> input_kinds{"input kind"};
   Registry<CellFactory> cell_models{"cell model"};
+  Registry<NetworkFactory> networks{"network"};
 };
 
 /// Calls each layer's `register_builtin_<layer>` in layer order. Cheap; build one per process.
