@@ -80,6 +80,7 @@ int run(int argc, char** argv) {
   add(add_schema_command);
   add(add_check_command);
   add(add_cell_command);
+  add(add_network_command);
 
   try {
     app.parse(argc, argv);

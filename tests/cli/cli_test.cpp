@@ -274,6 +274,25 @@ TEST_F(Cli, CellShowAtAnIntermediateNodeSaysItIsInterpolated) {
   EXPECT_GT(doc["cell"]["leakage_w"].get<double>(), 0.0);
 }
 
+TEST_F(Cli, NetworkListAndShowDescribeTheZoo) {
+  Result r = run({"network", "list", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto list = nlohmann::json::parse(r.out)["networks"];
+  ASSERT_EQ(list.size(), 10u);
+  for (const auto& n : list)
+    if (n["name"] == "resnet50") {
+      EXPECT_EQ(n["parameters"], 25557032);  // torchvision 0.14 resnet50
+    }
+  r = run({"network", "show", "resnet18", "--batch", "2", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto net = nlohmann::json::parse(r.out);
+  std::int64_t sum = 0;
+  for (const auto& layer : net["layers"]) sum += layer["flops"].get<std::int64_t>();
+  EXPECT_EQ(sum, net["flops"].get<std::int64_t>());  // per-layer FLOPs add up to the total
+  expect_input_error({"network", "show", "resnet51"}, {"unknown network 'resnet51'", "did you mean 'resnet50'"});
+  expect_input_error({"network", "list", "--batch", "0"}, {"--batch"});
+}
+
 TEST_F(Cli, BadCellFilesExitTwo) {
   write("typo.cell", "-MemCellType: MRAM\n-CellAreaa (F^2): 5\n");
   write("kind.yaml", "kind: stt_mram_cel\nname: x\n");
