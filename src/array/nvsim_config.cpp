@@ -390,8 +390,9 @@ class Reader {
         throw ConfigError(at, k, "{} is not representable: NVSim counts the block's bits in 64 bits", v);
       cfg_.flash_block_size = static_cast<std::uint64_t>(n) * 1024;
     });
-    for (const auto& [name, member] : kConstraintKeys) {
-      on(name, [this, member](auto v, const auto& at, const auto& k) {
+    for (const auto& entry : kConstraintKeys) {
+      const auto member = entry.second;  // clang 14 cannot capture a structured binding
+      on(entry.first, [this, member](auto v, const auto& at, const auto& k) {
         const double x = number(v, at, k);
         if (x < 0.0) throw ConfigError(at, k, "must not be negative (a fraction above the best value), got {}", v);
         cfg_.constraints.*member = x;
