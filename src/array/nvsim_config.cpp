@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "deepnvm/core/config.h"
 #include "deepnvm/core/error.h"
 #include "deepnvm/core/text.h"
 
@@ -476,14 +477,7 @@ NvsimConfig read_nvsim_config(std::string_view text, const std::filesystem::path
 
 NvsimConfig load_nvsim_config(const std::filesystem::path& path) {
   const std::string name = path.string();
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw IoError(name, "no such file");
-  if (std::filesystem::is_directory(path, ec)) throw IoError(name, "is a directory, expected a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(name, "cannot open for reading");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::string text = read_input_file(path);
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     throw ConfigError({name, 0}, "", "the file is empty: expected NVSim '-Key: value' lines");
   return read_nvsim_config(text, path);

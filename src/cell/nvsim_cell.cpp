@@ -313,16 +313,8 @@ std::unique_ptr<Cell> read_nvsim_cell(std::string_view text, const std::string& 
 }
 
 std::unique_ptr<Cell> load_nvsim_cell(const std::filesystem::path& path) {
-  // Reuse the strict file checks of the YAML loader (missing, directory, unreadable, size).
   const std::string name = path.string();
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw IoError(name, "no such file");
-  if (std::filesystem::is_directory(path, ec)) throw IoError(name, "is a directory, expected a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(name, "cannot open for reading");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::string text = read_input_file(path);
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     throw ConfigError({name, 0}, "", "the file is empty: expected NVSim '-Key: value' lines");
   return read_nvsim_cell(text, name);

@@ -130,7 +130,7 @@ ConfigNode load_config_string(std::string_view text, const std::string& name) {
   return ConfigNode(root, file, 1);
 }
 
-ConfigNode load_config_file(const std::filesystem::path& path) {
+std::string read_input_file(const std::filesystem::path& path) {
   const std::string name = path.string();
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
@@ -146,7 +146,11 @@ ConfigNode load_config_file(const std::filesystem::path& path) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) throw IoError(name, "read failed");
-  return load_config_string(buffer.str(), name);
+  return buffer.str();
+}
+
+ConfigNode load_config_file(const std::filesystem::path& path) {
+  return load_config_string(read_input_file(path), path.string());
 }
 
 }  // namespace deepnvm

@@ -65,6 +65,10 @@ struct ConfigNode::Entry {
 /// line) for an empty document, malformed syntax, duplicate keys or non-scalar keys.
 ConfigNode load_config_file(const std::filesystem::path& path);
 
+/// @brief The whole text of an input file, with the checks every reader wants: IoError for a missing,
+/// unreadable or non-regular file, a directory, or one larger than kMaxConfigBytes.
+std::string read_input_file(const std::filesystem::path& path);
+
 /// The same for text held in memory; `name` stands in for the file name in messages.
 ConfigNode load_config_string(std::string_view text, const std::string& name);
 
