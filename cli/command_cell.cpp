@@ -83,11 +83,19 @@ Action add_cell_command(CLI::App& app) {
   return [args](const Context& ctx) {
     const auto cell = load_cell(args->file, ctx.builtins.cell_models);
     const double temperature = parse_option(args->temperature, dim::temperature, "--temperature");
+    // Device tables span 300-400 K; the MTJ physics divides by T. Outside (0, 1000 K] nothing is meaningful.
+    if (!(temperature > 0.0 && temperature <= 1000.0))
+      throw ConfigError({"<command line>", 0}, "--temperature",
+                        "expected a temperature above 0 K and at most 1000 K, "
+                        "got '{}'",
+                        args->temperature);
     std::optional<double> node = cell->own_node();
     if (!args->node.empty()) node = parse_option(args->node, dim::length, "--node");
+    if (node && !(*node > 0.0))
+      throw ConfigError({"<command line>", 0}, "--node", "expected a positive feature size, got '{}'", args->node);
     std::optional<Technology> technology;
     if (node) {
-      const std::string set = !args->table_set.empty() ? args->table_set : *node >= 21.5e-9 ? "nvsim" : "deepnvm";
+      const std::string set = !args->table_set.empty() ? args->table_set : std::string(default_table_set(*node));
       technology = find_technology(ctx.data_dir, set, *node);
     }
     const CellFigures figures = cell->characterize({technology ? &*technology : nullptr, temperature});

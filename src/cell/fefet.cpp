@@ -119,7 +119,7 @@ CellFigures FefetCell::characterize(const CellContext& context) const {
     // Reversing the polarization moves 2 P_r of charge across the gate, plus the layer's linear
     // (background) displacement charge, all supplied at the write voltage.
     const double gate_area = width * d.gate_length;
-    const double charge = (2.0 * s.remanent_polarization + 8.8541878128e-12 * s.ferroelectric_permittivity *
+    const double charge = (2.0 * s.remanent_polarization + c::vacuum_permittivity * s.ferroelectric_permittivity *
                                                                s.write_voltage / s.ferroelectric_thickness) *
                           gate_area;
     f.write.set_energy = f.write.reset_energy = charge * s.write_voltage;

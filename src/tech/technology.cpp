@@ -721,4 +721,6 @@ Technology interpolate_technology(const Technology& lower, const Technology& upp
   return t;
 }
 
+std::string_view default_table_set(double node) { return node >= 21.5e-9 ? "nvsim" : "deepnvm"; }
+
 }  // namespace deepnvm

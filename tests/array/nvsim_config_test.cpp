@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "deepnvm/core/error.h"
+#include "expect_config_error.h"
 
 namespace deepnvm {
 namespace {
@@ -377,15 +378,7 @@ class BadNvsimCfg : public ::testing::TestWithParam<BadCfg> {};
 
 TEST_P(BadNvsimCfg, IsAConfigErrorNamingFileLineAndKey) {
   const BadCfg& c = GetParam();
-  try {
-    read_nvsim_config(c.text, "bad.cfg");
-    FAIL() << "accepted";
-  } catch (const ConfigError& e) {
-    EXPECT_EQ(e.file(), "bad.cfg") << e.what();
-    EXPECT_EQ(e.line(), c.line) << e.what();
-    EXPECT_EQ(e.key(), c.key) << e.what();
-    EXPECT_NE(std::string(e.what()).find(c.expected), std::string::npos) << e.what();
-  }
+  testing::expect_config_error([&] { read_nvsim_config(c.text, "bad.cfg"); }, "bad.cfg", c.line, c.key, c.expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(

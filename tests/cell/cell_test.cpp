@@ -15,6 +15,7 @@
 #include "deepnvm/core/config.h"
 #include "deepnvm/core/error.h"
 #include "deepnvm/tech/technology.h"
+#include "expect_config_error.h"
 
 namespace deepnvm {
 namespace {
@@ -220,14 +221,7 @@ TEST_P(BadCellFile, IsAConfigErrorNamingLineAndKey) {
   Registry<InputKind> kinds("input kind");
   Registry<CellFactory> models("cell model");
   register_builtin_cell(kinds, models);
-  try {
-    load_cell(path, models);
-    FAIL() << "accepted";
-  } catch (const ConfigError& e) {
-    EXPECT_EQ(e.line(), c.line) << e.what();
-    EXPECT_EQ(e.key(), c.key) << e.what();
-    EXPECT_NE(std::string(e.what()).find(c.expected), std::string::npos) << e.what();
-  }
+  testing::expect_config_error([&] { load_cell(path, models); }, path.string(), c.line, c.key, c.expected);
   std::filesystem::remove(path);
 }
 

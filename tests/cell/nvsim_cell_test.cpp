@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "deepnvm/core/error.h"
+#include "expect_config_error.h"
 
 namespace deepnvm {
 namespace {
@@ -147,15 +148,8 @@ std::string replace(std::string text, const std::string& from, const std::string
 
 TEST_P(BadNvsimCell, IsAConfigErrorNamingLineAndKey) {
   const BadCell& c = GetParam();
-  try {
-    read_nvsim_cell(c.text, "bad.cell")->characterize({});
-    FAIL() << "accepted";
-  } catch (const ConfigError& e) {
-    EXPECT_EQ(e.file(), "bad.cell") << e.what();
-    EXPECT_EQ(e.line(), c.line) << e.what();
-    EXPECT_EQ(e.key(), c.key) << e.what();
-    EXPECT_NE(std::string(e.what()).find(c.expected), std::string::npos) << e.what();
-  }
+  testing::expect_config_error([&] { read_nvsim_cell(c.text, "bad.cell")->characterize({}); }, "bad.cell", c.line,
+                               c.key, c.expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(

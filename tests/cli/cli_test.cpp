@@ -279,10 +279,9 @@ TEST_F(Cli, NetworkListAndShowDescribeTheZoo) {
   ASSERT_EQ(r.code, 0) << r.err;
   const auto list = nlohmann::json::parse(r.out)["networks"];
   ASSERT_EQ(list.size(), 10u);
-  for (const auto& n : list)
-    if (n["name"] == "resnet50") {
-      EXPECT_EQ(n["parameters"], 25557032);  // torchvision 0.14 resnet50
-    }
+  const auto resnet50 = std::find_if(list.begin(), list.end(), [](const auto& n) { return n["name"] == "resnet50"; });
+  ASSERT_NE(resnet50, list.end());
+  EXPECT_EQ((*resnet50)["parameters"], 25557032);  // torchvision 0.14 resnet50
   r = run({"network", "show", "resnet18", "--batch", "2", "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
   const auto net = nlohmann::json::parse(r.out);
@@ -302,6 +301,9 @@ TEST_F(Cli, BadCellFilesExitTwo) {
   const fs::path cell = fs::path(DEEPNVM_DATA_DIR) / "cells" / "stt_mram.yaml";
   expect_input_error({"cell", "show", cell.string(), "--node", "16 mm"}, {"has no 16 mm node"});
   expect_input_error({"cell", "show", cell.string(), "--node", "16"}, {"--node", "missing unit"});
+  expect_input_error({"cell", "show", cell.string(), "--node", "-16 nm"}, {"--node", "positive"});
+  expect_input_error({"cell", "show", cell.string(), "--temperature", "0 K"}, {"--temperature", "above 0 K"});
+  expect_input_error({"cell", "show", cell.string(), "--temperature", "5000 K"}, {"--temperature"});
 }
 
 // docs/reference/input-files.md is generated from the declarations; it must not drift from them.

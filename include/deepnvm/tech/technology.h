@@ -170,6 +170,10 @@ Technology parse_technology(const ConfigNode& document);
 /// key) for anything malformed.
 Technology load_technology(const std::filesystem::path& path);
 
+/// The table set used when the user names none: NVSim's down to its smallest node (22 nm), so
+/// results compare with NVSim; below that NVSim has no data and deepnvm's FinFET set applies.
+std::string_view default_table_set(double node);
+
 /// @brief The technology of `table_set` at feature size `node` (m) among the files in
 /// `<data_dir>/tech/<table_set>/`. Matches the `node` value inside the files, not file names.
 /// ConfigError if the table set or the node does not exist (naming what does) or two files match.
