@@ -24,9 +24,17 @@ std::size_t line_of(const YAML::Node& node) {
 // destructor); no real input of ours nests more than a dozen levels.
 constexpr int kMaxDepth = 64;
 
+// yaml-cpp decodes some escapes of double-quoted strings ("\N", "\_", "\L", "\P") to lone
+// Latin-1 bytes, so valid UTF-8 text can still yield a scalar that is not UTF-8.
+void check_scalar_utf8(const YAML::Node& node, const std::string& file) {
+  if (find_invalid_utf8(node.Scalar()))
+    throw ConfigError({file, line_of(node)}, "", "an escape sequence decodes to invalid UTF-8: expected UTF-8 text");
+}
+
 // Keys must be plain scalars and unique: yaml-cpp silently keeps the first of two equal keys.
 void check_structure(const YAML::Node& node, const std::string& file, int depth) {
   if (depth > kMaxDepth) throw ConfigError({file, line_of(node)}, "", "nesting deeper than {} levels", kMaxDepth);
+  if (node.IsScalar()) check_scalar_utf8(node, file);
   if (node.IsMap()) {
     std::map<std::string, std::size_t> seen;
     for (const auto& kv : node) {
@@ -36,6 +44,7 @@ void check_structure(const YAML::Node& node, const std::string& file, int depth)
                           kv.first.IsMap()        ? "mapping"
                           : kv.first.IsSequence() ? "list"
                                                   : "empty value");
+      check_scalar_utf8(kv.first, file);
       const std::string& key = kv.first.Scalar();
       if (const auto [it, inserted] = seen.emplace(key, key_line); !inserted)
         throw ConfigError({file, key_line}, key, "duplicate key (first given on line {})", it->second);

@@ -129,6 +129,8 @@ const std::vector<BadCase> kBadCases{
                  "ELF\0\0\0",
                  7),
      0, "", "NUL"},
+    {"escape_to_lone_latin1_byte", "a.yaml", kValidBody + "label: \"x\\Ny\"\n", 5, "", "invalid UTF-8"},
+    {"escaped_key_to_lone_latin1_byte", "a.yaml", kValidBody + "\"a\\_b\": 1\n", 5, "", "invalid UTF-8"},
     {"deep_nesting", "a.yaml", "name: " + std::string(200, '[') + std::string(200, ']') + "\n", 1, "", "nesting"},
 };
 
