@@ -113,7 +113,7 @@ Action add_cell_command(CLI::App& app) {
                                                               {"source", technology->source}}
                                      : nlohmann::ordered_json(nullptr);
       doc["cell"] = to_json(figures);
-      print(doc.dump(2));
+      print(json_text(doc));
     } else {
       print(human(figures, technology));
     }

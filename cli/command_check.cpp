@@ -45,9 +45,9 @@ Action add_check_command(CLI::App& app) {
     doc["files"] = nlohmann::ordered_json::array();
     // Every file is checked before anything is printed or written: one bad file, no output at all.
     for (const std::string& file : args->files) doc["files"].push_back(check_file(file, ctx.builtins));
-    if (!args->out.empty()) write_file_atomic(args->out, doc.dump(2) + "\n");
+    if (!args->out.empty()) write_file_atomic(args->out, json_text(doc) + "\n");
     if (ctx.options.json) {
-      print(doc.dump(2));
+      print(json_text(doc));
     } else {
       for (const auto& f : doc["files"])
         print(fmt::format("{}: ok ({}{})", f["file"].get<std::string>(), f["kind"].get<std::string>(),

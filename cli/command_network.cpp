@@ -61,7 +61,7 @@ Action add_network_command(CLI::App& app) {
         table.row({name, fmt::format("{}", net.layers.size()), mega(parameter_count(net)),
                    giga(flops(net, args->batch)), net.source.substr(0, 60)});
       }
-      print(ctx.options.json ? doc.dump(2) : table.str());
+      print(ctx.options.json ? json_text(doc) : table.str());
       return;
     }
     const Network net = networks.get(args->name, {"<command line>", 0}, "name")(options);
@@ -83,7 +83,7 @@ Action add_network_command(CLI::App& app) {
                  mega(flops(net, layer, args->batch)), fmt::format("{}", parameter_count(layer.op))});
     }
     if (ctx.options.json) {
-      print(doc.dump(2));
+      print(json_text(doc));
     } else {
       print(fmt::format("{}: {} layers, {} M parameters, {} GFLOPs at batch {}\nsource: {}\n\n{}", net.name,
                         net.layers.size(), mega(parameter_count(net)), giga(flops(net, args->batch)), args->batch,

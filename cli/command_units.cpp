@@ -32,7 +32,7 @@ Action add_units_command(CLI::App& app) {
                                      {"value_si", parsed[i].value},
                                      {"dimension", dimension_name(parsed[i].dimension)},
                                      {"formatted", format_quantity(parsed[i].value, parsed[i].dimension)}});
-      print(doc.dump(2));
+      print(json_text(doc));
       return;
     }
     Table table({"input", "dimension", "SI value", "reads as"});

@@ -10,4 +10,8 @@ nlohmann::ordered_json json_document(const std::string& command) {
   return out;
 }
 
+std::string json_text(const nlohmann::ordered_json& document) {
+  return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
 }  // namespace deepnvm

@@ -221,6 +221,15 @@ TEST_F(Cli, CheckAcceptsTheShippedDataAndWritesNormalizedJson) {
   EXPECT_DOUBLE_EQ(written["files"][0]["values"]["node"].get<double>(), 22e-9);
 }
 
+TEST_F(Cli, JsonOutputSurvivesAFileNameThatIsNotUtf8) {
+  const std::string name = "tech\xff.yaml";
+  fs::copy_file(fs::path(DEEPNVM_DATA_DIR) / "tech" / "nvsim" / "22nm.yaml", dir_ / name);
+  const Result r = run({"check", name, "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto printed = nlohmann::json::parse(r.out);
+  EXPECT_EQ(printed["files"][0]["file"], "tech\xef\xbf\xbd.yaml");  // U+FFFD in place of the bad byte
+}
+
 TEST_F(Cli, SchemaListsKindsAndDescribesTechnology) {
   Result r = run({"schema"});
   ASSERT_EQ(r.code, 0) << r.err;
