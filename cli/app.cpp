@@ -81,6 +81,7 @@ int run(int argc, char** argv) {
   add(add_check_command);
   add(add_cell_command);
   add(add_network_command);
+  add(add_array_command);
 
   try {
     app.parse(argc, argv);

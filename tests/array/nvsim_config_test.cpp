@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+
+#include "reference_data.h"
 #include <nlohmann/json.hpp>
 
 #include "deepnvm/core/error.h"
@@ -21,22 +23,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path reference_dir() { return fs::path(DEEPNVM_REFERENCE_DIR) / "nvsim"; }
-
-bool have_reference() {
-  if (fs::exists(reference_dir() / "cases.jsonl")) return true;
-  const char* ci = std::getenv("CI");
-  if (ci && std::string(ci) == "true") ADD_FAILURE() << "reference data missing at " << reference_dir() << " under CI";
-  return false;
-}
-
-std::vector<nlohmann::json> reference_cases() {
-  std::vector<nlohmann::json> out;
-  std::ifstream in(reference_dir() / "cases.jsonl");
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
-  return out;
-}
+fs::path reference_dir() { return testing::nvsim_reference_dir(); }
+bool have_reference() { return testing::have_nvsim_reference(); }
+std::vector<nlohmann::json> reference_cases() { return testing::nvsim_reference_cases(); }
 
 std::string read_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

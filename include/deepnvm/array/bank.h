@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// NVSim's bank: the whole array, N_matR x N_matC identical mats joined by an H-tree that routes
+// address bits in and data bits in/out [NVSim BankWithHtree.cpp (commit 6334d00);
+// shared/docs/notes/array-model.md §1.4, §2.13]. NVSim's "bank" is what deepnvm calls the array.
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "deepnvm/array/mat.h"
+#include "deepnvm/circuit/wire.h"
+
+namespace deepnvm {
+
+/// Most H-tree levels in either direction: 2^9 = 512 mats, NVSim's largest grid side.
+inline constexpr int kMaxTreeLevels = 10;
+
+/// @brief One organisation of a bank and what it stores [NVSim BankWithHtree::Initialize arguments].
+struct BankSpec {
+  int mat_rows = 1, mat_columns = 1;                // N_matR x N_matC
+  int active_mat_rows = 1, active_mat_columns = 1;  // A_matR (per column), A_matC (per row)
+  int subarray_rows = 1, subarray_columns = 1;
+  int active_subarray_rows = 1, active_subarray_columns = 1;
+  int rows_per_set = 1;
+  double capacity_bits = 0.0;     // bits of the array (tag: lines x tag width)
+  std::int64_t block_bits = 0;    // data: the word (RAM) or what one access delivers; tag: the tag width
+  int associativity = 1;          // 1 for RAM and for sequential / fast cache data arrays
+  ArrayRole role = ArrayRole::data;
+  int write_energy_divisor = 1;   // beta: associativity in fast-mode caches, else 1 (quirk Q10)
+  /// The subarray settings (mux degrees as the user forced or the search chose them, buffer style,
+  /// local wire, cache flags); rows and columns are derived.
+  SubArraySpec subarray;
+};
+
+/// @brief One level of the H-tree: the bits it carries and how many of its wires there are.
+struct TreeLevel {
+  int address_bits = 0, data_distribute_bits = 0, data_broadcast_bits = 0;
+  int wires = 0;         // parallel bundles of this level in one branch (area model)
+  int total_wires = 0;   // segments of this level in the whole tree (leakage)
+  int active_wires = 0;  // segments switching per access (energy)
+  double length = 0.0;   // m
+  int bits() const { return address_bits + data_distribute_bits + data_broadcast_bits; }
+};
+
+/// @brief A sized bank with its mat, tree and totals.
+struct Bank {
+  bool valid = false;
+  std::string_view invalid_reason;
+  BankSpec spec;
+  Mat mat;
+  int horizontal_levels = 0, vertical_levels = 0;
+  std::array<TreeLevel, kMaxTreeLevels> horizontal{}, vertical{};
+
+  double height = 0.0, width = 0.0;
+  double read_latency = 0.0, write_latency = 0.0, set_latency = 0.0, reset_latency = 0.0;
+  double read_energy = 0.0, write_energy = 0.0, set_energy = 0.0, reset_energy = 0.0;
+  double cell_read_energy = 0.0, cell_set_energy = 0.0, cell_reset_energy = 0.0;
+  double leakage = 0.0;
+  // The tree's share, as NVSim prints it.
+  double tree_read_latency = 0.0, tree_write_latency = 0.0;
+  double tree_read_energy = 0.0, tree_write_energy = 0.0, tree_leakage = 0.0;
+  MatTiming mat_timing;
+  double area() const { return height * width; }
+};
+
+/// @brief Evaluates one organisation [NVSim BankWithHtree Initialize, CalculateArea,
+/// CalculateLatencyAndPower; note §1.4]: routes the bits level by level (H first, then alternating),
+/// folds extra ways into the column muxes of a data mat, sizes the mat, tiles the mats (adding wire
+/// bundles for repeated global wires), rejects data banks with an aspect ratio above
+/// kBankAspectRatioLimit, then adds the tree's latency (in and out for reads), energy and leakage.
+/// An illegal organisation returns valid = false; it never throws for one.
+Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
+                   const BankSpec& spec);
+
+/// @brief The same for bus ("non-H-tree") routing [NVSim BankWithoutHtree.cpp; note §1.5]: global
+/// lines run vertically past the mats; with external sensing the sense amps sit at the bank edge
+/// behind a global bitline mux. Same contract as evaluate_bank.
+Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
+                       const BankSpec& spec);
+
+/// NVSim's CONSTRAINT_ASPECT_RATIO_BANK at commit 6334d00 (note §1.6 rule 10).
+inline constexpr double kBankAspectRatioLimit = 10.0;
+
+}  // namespace deepnvm

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// A whole NVSim run: an NVSim configuration (what to build, at which node, what part of the
+// organisation space to search) evaluated with the bank/mat/subarray model, as a RAM or as a cache
+// of a data and a tag array [NVSim main.cpp, Result.cpp (commit 6334d00);
+// shared/docs/notes/array-model.md §1.6-1.9].
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "deepnvm/array/bank.h"
+#include "deepnvm/array/nvsim_config.h"
+#include "deepnvm/circuit/wire.h"
+
+namespace deepnvm {
+
+/// The wire choice of one design: type and repeaters of the local and of the global wires.
+struct WireChoice {
+  WireType type = WireType::local_aggressive;
+  RepeaterType repeater = RepeaterType::none;
+  bool low_swing = false;
+  bool operator==(const WireChoice&) const = default;
+};
+
+/// @brief One evaluated design of one array (data or tag): its organisation, wires and bank.
+struct ArrayDesign {
+  BankSpec spec;
+  BufferDesignStyle buffer_style = BufferDesignStyle::latency;
+  WireChoice local_wire, global_wire;
+  Bank bank;
+  bool valid() const { return bank.valid; }
+};
+
+/// @brief The figures of a RAM, or of a cache assembled from its data and tag arrays as NVSim's
+/// Result::printAsCache does (reference README §4.2). SI units.
+struct ArrayFigures {
+  double area = 0.0, height = 0.0, width = 0.0;
+  double read_latency = 0.0, write_latency = 0.0;
+  double read_energy = 0.0, write_energy = 0.0;
+  double leakage = 0.0;
+  // Caches.
+  double hit_latency = 0.0, miss_latency = 0.0, hit_energy = 0.0, miss_energy = 0.0;
+  // SET/RESET cells (PCM, and memristors with an access device): write = the larger of the two.
+  bool set_reset = false;
+  double set_latency = 0.0, reset_latency = 0.0, set_energy = 0.0, reset_energy = 0.0;
+};
+
+/// @brief The result of evaluating an NVSim configuration.
+struct ArrayResult {
+  DesignTarget target = DesignTarget::ram;
+  OptimizationTarget optimization_target = OptimizationTarget::read_latency;
+  CacheAccessMode access_mode = CacheAccessMode::normal;
+  ArrayDesign data;
+  std::optional<ArrayDesign> tag;
+  ArrayFigures figures;
+  std::uint64_t candidates = 0;        // organisations evaluated (data + tag)
+  std::uint64_t valid_candidates = 0;  // of which legal
+  std::string cell_name, cell_type;
+  double node = 0.0, temperature = 0.0;
+  std::string node_source;  // "nvsim" (NVSim's own tables), or the table set used below 22 nm
+  std::vector<std::string> warnings, ignored_keys;
+};
+
+/// @brief Evaluates `config` against the technology tables under `data_dir` [NVSim main.cpp]. The
+/// NVSim table set is used at 22-90 nm (interpolated between table nodes as NVSim does). Forced
+/// organisations (ForceBank, ForceMat, ForceMux*) fix the corresponding loops; the rest is searched
+/// over NVSim's space for the optimisation target, first with the cfg's (or the basic) wires, then
+/// refining local and global wires separately (note §1.6). Caches search the tag array first in
+/// NVSim's reduced space (quirk Q1), each array for the same target (quirk Q2). Throws ConfigError /
+/// ModelError for what NVSim would refuse (e.g. no valid organisation, external sensing with an H-tree).
+ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesystem::path& data_dir);
+
+/// The JSON of `deepnvm array` (docs/json_format.md): fixed lower-case top-level SI keys.
+nlohmann::ordered_json to_json(const ArrayResult& result);
+
+}  // namespace deepnvm

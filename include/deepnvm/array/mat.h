@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// NVSim's mat: N_subR x N_subC identical subarrays around a centre with the predecoders of the row
+// and of the three column-mux levels (and, in a tag array, one comparator per way)
+// [NVSim Mat.cpp (commit 6334d00); shared/docs/notes/array-model.md §1.2 step 4, §2.2, §2.11-2.13].
+
+#include <cstdint>
+#include <string_view>
+
+#include "deepnvm/array/subarray.h"
+#include "deepnvm/circuit/comparator.h"
+#include "deepnvm/circuit/predecode_block.h"
+
+namespace deepnvm {
+
+/// Which array of a design a bank is: a RAM or cache data array, or a cache tag array.
+enum class ArrayRole { data, tag };
+
+/// @brief The mat as its bank sees it [NVSim Mat::Initialize arguments].
+struct MatSpec {
+  int subarray_rows = 1, subarray_columns = 1;  // N_subR x N_subC (1 or 2 each)
+  int active_subarray_rows = 1, active_subarray_columns = 1;
+  int address_bits = 0;          // address bits that reach the mat
+  std::int64_t data_bits = 0;    // bits per access delivered to the mat (tag: the tag width)
+  int ways = 1;                  // data: ways per mat; tag: ways (comparators) per mat
+  int rows_per_set = 1;
+  ArrayRole role = ArrayRole::data;
+  /// The subarray settings the mat passes on; rows and columns are derived here (note §1.2).
+  SubArraySpec subarray;
+};
+
+/// @brief A sized mat: the subarray and the eight predecoder blocks (two per decoder), energies per
+/// access, leakage and footprint [NVSim Mat.cpp Initialize, CalculateArea, CalculatePower].
+struct Mat {
+  bool valid = false;
+  std::string_view invalid_reason;
+  MatSpec spec;
+  SubArray subarray;
+  circuit::PredecodeBlock row_predecoder[2], bitline_mux_predecoder[2], output_mux_lev1_predecoder[2],
+      output_mux_lev2_predecoder[2];
+  bool has_comparator = false;
+  circuit::Comparator comparator;
+
+  double height = 0.0, width = 0.0;
+  double predecoder_read_energy = 0.0, predecoder_write_energy = 0.0, predecoder_leakage = 0.0;
+  double read_energy = 0.0, write_energy = 0.0, set_energy = 0.0, reset_energy = 0.0;
+  double cell_read_energy = 0.0, cell_set_energy = 0.0, cell_reset_energy = 0.0;
+  double leakage = 0.0;
+  double area() const { return height * width; }
+};
+
+/// @brief Sizes a mat [NVSim Mat::Initialize, CalculateArea, CalculatePower; note §1.2, §2.2]:
+/// gating bits g = log2(subarrays / active ones) leave A_s = address_bits - g (> 0); rows =
+/// 2^A_s (x ways for data) / M, columns = data_bits / active subarrays x M (x ways for tags). The
+/// predecoders sit at the mat centre: the row predecoders drive half the local wire across the
+/// subarrays, the mux predecoders none (quirk Q18).
+Mat size_mat(const circuit::DeviceModel& device, const ArrayCell& cell, const MatSpec& spec);
+
+/// Latencies of a mat for an input slope (NVSim's bank passes an infinite one).
+struct MatTiming {
+  double read_latency = 0.0, write_latency = 0.0, set_latency = 0.0, reset_latency = 0.0;
+  double predecoder_latency = 0.0;
+  double comparator_latency = 0.0;
+  SubArrayTiming subarray;
+};
+
+/// @brief NVSim Mat::CalculateLatency: the slowest predecoder, then the subarray driven by the
+/// slower row predecoder's output slope, plus the comparator for tags (read only).
+MatTiming mat_delay(const circuit::DeviceModel& device, const Mat& mat, double ramp_in);
+
+}  // namespace deepnvm

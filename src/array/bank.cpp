@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+#include "deepnvm/array/bank.h"
+
+#include <cmath>
+
+namespace deepnvm {
+namespace {
+
+int log2_int(double n) { return static_cast<int>(std::log2(n) + 0.1); }
+
+Bank invalid(Bank b, std::string_view reason) {
+  b.valid = false;
+  b.invalid_reason = reason;
+  return b;
+}
+
+// The bits still to route while the tree descends, and the mats still to split among active ones.
+struct TreeRouting {
+  int address = 0, distribute = 0, broadcast = 0;
+  int columns_to_activate = 1, rows_to_activate = 1;
+  bool exhausted() const { return distribute + broadcast == 0 || address == 0; }
+  // A split in one direction halves the data bits if active mats remain to separate that way,
+  // otherwise it consumes an address bit. Returns whether the data was split (twice the active wires).
+  bool split(int& to_activate) {
+    if (to_activate > 1) {
+      distribute /= 2;
+      to_activate /= 2;
+      return true;
+    }
+    --address;
+    return false;
+  }
+  void record(TreeLevel& level) const {
+    level.address_bits = address;
+    level.data_distribute_bits = distribute;
+    level.data_broadcast_bits = broadcast;
+  }
+};
+
+constexpr std::string_view kExhausted = "the H-tree runs out of address or data bits before reaching the mats";
+
+// Routes the bits level by level as NVSim does [NVSim BankWithHtree::Initialize; note §1.4]: H first,
+// then the longer direction alone until both are equal, then H and V alternately.
+bool route_tree(Bank& b, TreeRouting& r) {
+  const int H = b.horizontal_levels, V = b.vertical_levels;
+  auto& hl = b.horizontal;
+  auto& vl = b.vertical;
+  int h = H, v = V;
+  if (h > 0) {
+    if (r.exhausted()) return false;
+    r.record(hl[0]);
+    hl[0].wires = hl[0].total_wires = hl[0].active_wires = 1;
+    --h;
+  }
+  int h_bundles = 1, v_bundles = 1;
+  while (h > v) {
+    if (r.exhausted()) return false;
+    const int i = H - h;
+    const bool doubled = r.split(r.columns_to_activate);
+    hl[i].active_wires = hl[i - 1].active_wires * (doubled ? 2 : 1);
+    r.record(hl[i]);
+    hl[i].wires = 1;
+    hl[i].total_wires = 2 * hl[i - 1].total_wires;
+    --h;
+    v_bundles *= 2;
+  }
+  while (v > h) {
+    if (r.exhausted()) return false;
+    const int i = V - v;
+    const bool doubled = r.split(r.rows_to_activate);
+    const int parent_active = v == V ? 1 : vl[i - 1].active_wires;
+    vl[i].active_wires = parent_active * (doubled ? 2 : 1);
+    r.record(vl[i]);
+    vl[i].wires = 1;
+    vl[i].total_wires = v == V ? 2 : 2 * vl[i - 1].total_wires;
+    --v;
+    h_bundles *= 2;
+  }
+  while (h > 0) {
+    if (r.exhausted()) return false;
+    const int i = H - h, j = V - v;
+    const TreeLevel& parent = v == V ? hl[i - 1] : vl[j - 1];
+    const bool h_doubled = r.split(r.columns_to_activate);
+    hl[i].active_wires = parent.active_wires * (h_doubled ? 2 : 1);
+    r.record(hl[i]);
+    hl[i].wires = h_bundles;
+    hl[i].total_wires = 2 * parent.total_wires;
+    if (r.exhausted()) return false;
+    const bool v_doubled = r.split(r.rows_to_activate);
+    vl[j].active_wires = hl[i].active_wires * (v_doubled ? 2 : 1);
+    r.record(vl[j]);
+    vl[j].wires = H == 2 ? v_bundles : 2 * v_bundles;
+    vl[j].total_wires = 2 * hl[i].total_wires;
+    --h;
+    --v;
+    h_bundles *= 2;
+    v_bundles *= 2;
+  }
+  if (r.exhausted()) return false;
+  // The split into the mat itself is not a wire level.
+  if (r.columns_to_activate > 1) {
+    r.distribute /= 2;
+    r.columns_to_activate /= 2;
+  } else if (H > 0) {
+    --r.address;
+  }
+  return true;
+}
+
+// Segment lengths: the deepest vertical segment is half a mat high, the deepest horizontal one a mat
+// wide, each level up doubles, plus half the width of the wire bundles that run beside it
+// [NVSim BankWithHtree::CalculateArea; note §1.4].
+void size_tree(Bank& b, int sharing, double pitch) {
+  const int H = b.horizontal_levels, V = b.vertical_levels;
+  auto& hl = b.horizontal;
+  auto& vl = b.vertical;
+  auto bundle = [&](int bits) { return std::ceil(static_cast<double>(bits) / sharing) * pitch / 2.0; };
+  int h = H - 1, v = V - 1;
+  for (; v > h; --v) vl[v].length = v == V - 1 ? b.mat.height / 2.0 : vl[v + 1].length * 2.0;
+  for (; v >= 0; --v, --h) {
+    if (v == V - 1)
+      vl[v].length = b.mat.height / 2.0;
+    else if (h == H - 1)
+      vl[v].length = vl[v + 1].length * 2.0;
+    else
+      vl[v].length = vl[v + 1].length * 2.0 + bundle(hl[h + 1].bits());
+    if (h == H - 1) {
+      hl[h].length = b.mat.width;
+      for (int i = v; i < V; ++i) hl[h].length += bundle(vl[i].bits());
+    } else {
+      hl[h].length = hl[h + 1].length * 2.0 + bundle(vl[v].bits());
+    }
+  }
+  for (; h >= 0; --h) hl[h].length = h == H - 1 ? b.mat.width : hl[h + 1].length * 2.0;
+}
+
+}  // namespace
+
+Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
+                   const BankSpec& spec) {
+  Bank b;
+  b.spec = spec;
+  if (!spec.subarray.internal_sensing)
+    return invalid(b, "H-tree routing needs internal sensing (NVSim refuses external sensing with an H-tree)");
+  const int active_mat_columns = std::min(spec.active_mat_columns, spec.mat_columns);
+  const int active_mat_rows = std::min(spec.active_mat_rows, spec.mat_rows);
+  b.horizontal_levels = log2_int(spec.mat_columns);
+  b.vertical_levels = log2_int(spec.mat_rows);
+  if (b.horizontal_levels >= kMaxTreeLevels || b.vertical_levels >= kMaxTreeLevels)
+    return invalid(b, "more mats than the H-tree model supports");
+
+  TreeRouting r;
+  r.address = log2_int(spec.capacity_bits / static_cast<double>(spec.block_bits) / spec.associativity);
+  if (spec.role == ArrayRole::data) {
+    r.distribute = static_cast<int>(spec.block_bits);
+    r.broadcast = log2_int(spec.associativity);
+  } else {
+    r.distribute = spec.associativity;
+    r.broadcast = static_cast<int>(spec.block_bits);
+  }
+  r.columns_to_activate = active_mat_columns;
+  r.rows_to_activate = active_mat_rows;
+  if (!route_tree(b, r)) return invalid(b, kExhausted);
+
+  MatSpec mat;
+  mat.subarray_rows = spec.subarray_rows;
+  mat.subarray_columns = spec.subarray_columns;
+  mat.active_subarray_rows = std::min(spec.active_subarray_rows, spec.subarray_rows);
+  mat.active_subarray_columns = std::min(spec.active_subarray_columns, spec.subarray_columns);
+  mat.address_bits = r.address;
+  mat.rows_per_set = spec.rows_per_set;
+  mat.role = spec.role;
+  mat.subarray = spec.subarray;
+  if (spec.role == ArrayRole::data) {
+    if (spec.rows_per_set > (1 << r.broadcast)) return invalid(b, "fewer ways per mat than rows per set");
+    mat.data_bits = r.distribute;
+    mat.ways = 1 << r.broadcast;
+    // Ways sharing a row are selected by extra column muxing, spread over the three levels.
+    const int ways_per_row = mat.ways / spec.rows_per_set;
+    if (ways_per_row > 1) {
+      const int extra_outer = 1 << (log2_int(ways_per_row) / 3);
+      mat.subarray.mux_output_lev1 *= extra_outer;
+      mat.subarray.mux_output_lev2 *= extra_outer;
+      mat.subarray.mux_sense_amp *= ways_per_row / extra_outer / extra_outer;
+    }
+  } else {
+    if (spec.rows_per_set > 1) return invalid(b, "a tag array keeps one set in one row");
+    if (r.distribute == 0) return invalid(b, "a tag mat must hold at least one way");
+    mat.data_bits = r.broadcast;
+    mat.ways = r.distribute;
+  }
+  b.mat = size_mat(device, cell, mat);
+  if (!b.mat.valid) return invalid(b, b.mat.invalid_reason);
+
+  // Footprint: mats tiled; unrepeated global wires run over the array on upper metal (no area).
+  int sharing = 1;
+  double pitch = 0.0;
+  if (global_wire.repeater != circuit::RepeaterKind::none) {
+    sharing = static_cast<int>(std::floor(global_wire.repeater_spacing / global_wire.repeater_height));
+    pitch = global_wire.repeated_pitch;
+  }
+  b.height = b.mat.height * spec.mat_rows;
+  b.width = b.mat.width * spec.mat_columns;
+  for (int i = 0; i < b.horizontal_levels; ++i)
+    b.height += std::ceil(static_cast<double>(b.horizontal[i].bits()) * b.horizontal[i].wires / sharing) * pitch;
+  for (int i = 0; i < b.vertical_levels; ++i)
+    b.width += std::ceil(static_cast<double>(b.vertical[i].bits()) * b.vertical[i].wires / sharing) * pitch;
+  if (spec.role == ArrayRole::data &&
+      (b.height / b.width > kBankAspectRatioLimit || b.width / b.height > kBankAspectRatioLimit))
+    return invalid(b, "bank aspect ratio above the limit");
+  size_tree(b, sharing, pitch);
+
+  // NVSim drives the mat with an ideal (infinitely fast) input edge.
+  b.mat_timing = mat_delay(device, b.mat, circuit::kInfinite);
+  const int active_mats = active_mat_rows * active_mat_columns;
+  b.read_latency = b.mat_timing.read_latency;
+  b.write_latency = b.mat_timing.write_latency;
+  b.set_latency = b.mat_timing.set_latency;
+  b.reset_latency = b.mat_timing.reset_latency;
+  b.read_energy = b.mat.read_energy * active_mats;
+  b.write_energy = b.mat.write_energy * active_mats;
+  b.set_energy = b.mat.set_energy * active_mats;
+  b.reset_energy = b.mat.reset_energy * active_mats;
+  b.cell_read_energy = b.mat.cell_read_energy * active_mats;
+  b.cell_set_energy = b.mat.cell_set_energy * active_mats;
+  b.cell_reset_energy = b.mat.cell_reset_energy * active_mats;
+  b.leakage = b.mat.leakage * spec.mat_rows * spec.mat_columns;
+
+  // The tree: reads cross each level twice (address in, data out), writes once; in fast-mode caches
+  // only 1/beta of the write wires switch (quirk Q10).
+  const double beta = spec.write_energy_divisor;
+  auto add_level = [&](const TreeLevel& level) {
+    const circuit::WireFigures w = circuit::wire_figures(global_wire, level.length);
+    b.tree_read_latency += 2.0 * w.delay;
+    b.tree_write_latency += w.delay;
+    const double switching = w.energy * level.active_wires * level.bits();
+    b.tree_read_energy += switching;
+    b.tree_write_energy += switching / beta;
+    b.tree_leakage += w.leakage * level.total_wires * level.bits();
+  };
+  for (int i = 0; i < b.horizontal_levels; ++i) add_level(b.horizontal[i]);
+  for (int i = 0; i < b.vertical_levels; ++i) add_level(b.vertical[i]);
+  b.read_latency += b.tree_read_latency;
+  b.write_latency += b.tree_write_latency;
+  b.set_latency += b.tree_write_latency;
+  b.reset_latency += b.tree_write_latency;
+  b.read_energy += b.tree_read_energy;
+  b.write_energy += b.tree_write_energy;
+  b.set_energy += b.tree_write_energy;
+  b.reset_energy += b.tree_write_energy;
+  b.leakage += b.tree_leakage;
+  b.valid = true;
+  return b;
+}
+
+}  // namespace deepnvm

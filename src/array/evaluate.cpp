@@ -1,0 +1,511 @@
+// SPDX-License-Identifier: MIT
+#include "deepnvm/array/evaluate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "deepnvm/cell/nvsim_cell.h"
+#include "deepnvm/core/error.h"
+#include "deepnvm/tech/technology.h"
+
+namespace deepnvm {
+namespace {
+
+using circuit::DeviceModel;
+using circuit::WireModel;
+
+// ---------------------------------------------------------------------------------------------
+// The search space [NVSim macros.h BIGFOR, RESTORE_SEARCH_SIZE, REDUCE_SEARCH_SIZE; note §1.6].
+
+struct Range {
+  int min = 1, max = 1;
+};
+
+struct SearchSpace {
+  Range mat_rows, mat_columns, active_mat_columns, active_mat_rows;
+  Range subarray_rows, subarray_columns, active_subarray_columns, active_subarray_rows;
+  Range mux_sense_amp, mux_output_lev1, mux_output_lev2, rows_per_set;
+  Range buffer_style{0, 2};
+  Range local_type, global_type, local_repeater, global_repeater, local_swing, global_swing;
+};
+
+// The data (or RAM) space: mats up to 512 x 512, muxes up to 256, every wire option.
+SearchSpace full_space(int associativity) {
+  SearchSpace s;
+  s.mat_rows = s.mat_columns = {1, 512};
+  s.active_mat_columns = s.active_mat_rows = {1, 512};
+  s.subarray_rows = s.subarray_columns = {1, 2};
+  s.active_subarray_columns = s.active_subarray_rows = {1, 2};
+  s.mux_sense_amp = s.mux_output_lev1 = s.mux_output_lev2 = {1, 256};
+  s.rows_per_set = {1, associativity};
+  s.local_type = {static_cast<int>(WireType::local_aggressive), static_cast<int>(WireType::semi_conservative)};
+  s.global_type = {static_cast<int>(WireType::semi_aggressive), static_cast<int>(WireType::global_conservative)};
+  s.local_repeater = s.global_repeater = {static_cast<int>(RepeaterType::none), static_cast<int>(RepeaterType::penalty_50)};
+  s.local_swing = s.global_swing = {0, 1};
+  return s;
+}
+
+// The tag space: NVSim overwrites the cfg's bounds with this reduced set (quirk Q1).
+SearchSpace tag_space() {
+  SearchSpace s;
+  s.mat_rows = s.mat_columns = {1, 64};
+  s.active_mat_columns = s.active_mat_rows = {1, 64};
+  s.subarray_rows = s.subarray_columns = {1, 2};
+  s.active_subarray_columns = s.active_subarray_rows = {1, 2};
+  s.mux_sense_amp = s.mux_output_lev1 = s.mux_output_lev2 = {1, 64};
+  s.rows_per_set = {1, 1};
+  s.local_type = {static_cast<int>(WireType::local_aggressive), static_cast<int>(WireType::local_conservative)};
+  s.global_type = {static_cast<int>(WireType::global_aggressive), static_cast<int>(WireType::global_conservative)};
+  s.local_repeater = s.global_repeater = {static_cast<int>(RepeaterType::none), static_cast<int>(RepeaterType::optimal)};
+  s.local_swing = s.global_swing = {0, 1};
+  return s;
+}
+
+void fix(Range& r, int value) { r.min = r.max = value; }
+
+// The cfg narrows the data space [NVSim InputParameter.cpp; note §1.8], in file order for
+// UseCactiAssumption against ForceBank/ForceMat (quirk Q3).
+SearchSpace data_space(const NvsimConfig& c, int associativity) {
+  SearchSpace s = full_space(associativity);
+  auto force_bank = [&] {
+    if (!c.force_bank) return;
+    fix(s.mat_rows, c.force_bank->rows);
+    fix(s.mat_columns, c.force_bank->columns);
+    fix(s.active_mat_rows, c.force_bank->active_rows);
+    fix(s.active_mat_columns, c.force_bank->active_columns);
+  };
+  auto force_mat = [&] {
+    if (!c.force_mat) return;
+    fix(s.subarray_rows, c.force_mat->rows);
+    fix(s.subarray_columns, c.force_mat->columns);
+    fix(s.active_subarray_rows, c.force_mat->active_rows);
+    fix(s.active_subarray_columns, c.force_mat->active_columns);
+  };
+  auto cacti = [&] {
+    fix(s.active_mat_columns, s.mat_columns.max);
+    fix(s.active_mat_rows, 1);
+    fix(s.subarray_rows, 2);
+    fix(s.subarray_columns, 2);
+    fix(s.active_subarray_rows, 2);
+    fix(s.active_subarray_columns, 2);
+  };
+  if (c.use_cacti_assumption && c.cacti_assumption_after_force_bank) force_bank();
+  if (c.use_cacti_assumption && c.cacti_assumption_after_force_mat) force_mat();
+  if (c.use_cacti_assumption) cacti();
+  if (!(c.use_cacti_assumption && c.cacti_assumption_after_force_bank)) force_bank();
+  if (!(c.use_cacti_assumption && c.cacti_assumption_after_force_mat)) force_mat();
+  if (c.force_mux_sense_amp) fix(s.mux_sense_amp, *c.force_mux_sense_amp);
+  if (c.force_mux_output_lev1) fix(s.mux_output_lev1, *c.force_mux_output_lev1);
+  if (c.force_mux_output_lev2) fix(s.mux_output_lev2, *c.force_mux_output_lev2);
+  if (c.buffer_design) fix(s.buffer_style, static_cast<int>(*c.buffer_design));
+  if (c.local_wire.type) fix(s.local_type, static_cast<int>(*c.local_wire.type));
+  if (c.local_wire.repeater) fix(s.local_repeater, static_cast<int>(*c.local_wire.repeater));
+  if (c.local_wire.low_swing) fix(s.local_swing, *c.local_wire.low_swing ? 1 : 0);
+  if (c.global_wire.type) fix(s.global_type, static_cast<int>(*c.global_wire.type));
+  if (c.global_wire.repeater) fix(s.global_repeater, static_cast<int>(*c.global_wire.repeater));
+  if (c.global_wire.low_swing) fix(s.global_swing, *c.global_wire.low_swing ? 1 : 0);
+  return s;
+}
+
+// NVSim's "basic" wire: the fixed option where the space has one, else aggressive, unrepeated,
+// full swing [NVSim macros.h INITIAL_BASIC_WIRE].
+WireChoice basic_wire(const Range& type, const Range& repeater, const Range& swing, WireType fallback) {
+  WireChoice w;
+  w.type = type.min == type.max ? static_cast<WireType>(type.min) : fallback;
+  w.repeater = repeater.min == repeater.max ? static_cast<RepeaterType>(repeater.min) : RepeaterType::none;
+  w.low_swing = swing.min == swing.max && swing.min == 1;
+  return w;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation context: everything fixed for one run.
+
+std::string_view tech_wire_name(WireType t) { return wire_types()[static_cast<std::size_t>(t)]; }
+
+struct Context {
+  const NvsimConfig* config = nullptr;
+  const Technology* technology = nullptr;
+  DeviceModel device;
+  ArrayCell cell;
+
+  WireModel wire(const WireChoice& w) const {
+    circuit::WireSpec spec;
+    spec.repeater = static_cast<circuit::RepeaterKind>(w.repeater);
+    spec.low_swing = w.low_swing;
+    spec.sense_voltage = cell.min_sense_voltage;
+    return circuit::make_wire_model(device, technology->wire(tech_wire_name(w.type)), spec);
+  }
+};
+
+// What one array stores and how it is accessed.
+struct ArrayJob {
+  ArrayRole role = ArrayRole::data;
+  double capacity_bits = 0.0;
+  std::int64_t block_bits = 0;  // tag: recomputed per candidate (rounded up to the active partitions)
+  int associativity = 1;        // of the bank (1 for sequential and fast data arrays)
+  bool cache_non_sequential = false;
+  int cache_associativity = 1;  // the cache's own associativity (subarray rules)
+  int write_energy_divisor = 1;
+  // Tag width before rounding (tag arrays only).
+  std::int64_t tag_bits = 0;
+};
+
+double metric(const Bank& b, OptimizationTarget t) {
+  switch (t) {
+    case OptimizationTarget::read_latency: return b.read_latency;
+    case OptimizationTarget::write_latency: return b.write_latency;
+    case OptimizationTarget::read_energy: return b.read_energy;
+    case OptimizationTarget::write_energy: return b.write_energy;
+    case OptimizationTarget::read_edp: return b.read_latency * b.read_energy;
+    case OptimizationTarget::write_edp: return b.write_latency * b.write_energy;
+    case OptimizationTarget::leakage: return b.leakage;
+    case OptimizationTarget::area: return b.area();
+    case OptimizationTarget::exploration: break;
+  }
+  return b.read_latency;
+}
+
+constexpr std::array<OptimizationTarget, 8> kTargets{
+    OptimizationTarget::read_latency, OptimizationTarget::write_latency, OptimizationTarget::read_energy,
+    OptimizationTarget::write_energy, OptimizationTarget::read_edp,      OptimizationTarget::write_edp,
+    OptimizationTarget::leakage,      OptimizationTarget::area};
+
+// Per-metric limits of the constrained second pass (note §1.9); infinite when unconstrained.
+struct Limits {
+  std::array<double, 8> max;
+  Limits() { max.fill(std::numeric_limits<double>::infinity()); }
+  bool admit(const Bank& b) const {
+    for (std::size_t i = 0; i < kTargets.size(); ++i)
+      if (metric(b, kTargets[i]) > max[i]) return false;
+    return true;
+  }
+};
+
+BankSpec make_spec(const Context& ctx, const ArrayJob& job) {
+  BankSpec s;
+  s.capacity_bits = job.capacity_bits;
+  s.block_bits = job.block_bits;
+  s.associativity = job.associativity;
+  s.role = job.role;
+  s.write_energy_divisor = job.write_energy_divisor;
+  s.subarray.internal_sensing = ctx.config->internal_sensing;
+  s.subarray.cache_non_sequential = job.cache_non_sequential;
+  s.subarray.associativity = job.cache_associativity;
+  s.subarray.write_scheme = ctx.config->write_scheme;
+  return s;
+}
+
+Bank evaluate(const Context& ctx, BankSpec spec, BufferDesignStyle style, const WireModel& local,
+              const WireModel& global) {
+  spec.subarray.buffer_style = style;
+  spec.subarray.local_wire_res_per_length = local.res_per_length;
+  spec.subarray.local_wire_cap_per_length = local.cap_per_length;
+  return evaluate_bank(ctx.device, ctx.cell, global, spec);
+}
+
+struct SearchOutcome {
+  ArrayDesign best;
+  bool found = false;
+  std::array<double, 8> best_metric;  // best value of every metric over the valid candidates
+  std::uint64_t candidates = 0, valid = 0;
+};
+
+// The organisation loops in NVSim's order with one wire pair; strictly better replaces (quirk Q8).
+SearchOutcome search(const Context& ctx, const ArrayJob& job, const SearchSpace& s, OptimizationTarget target,
+                     const WireChoice& local_choice, const WireChoice& global_choice, const Limits& limits) {
+  SearchOutcome out;
+  out.best_metric.fill(std::numeric_limits<double>::infinity());
+  const WireModel local = ctx.wire(local_choice);
+  const WireModel global = ctx.wire(global_choice);
+  double best = std::numeric_limits<double>::infinity();
+  for (int mr = s.mat_rows.min; mr <= s.mat_rows.max; mr *= 2)
+    for (int mc = s.mat_columns.min; mc <= s.mat_columns.max; mc *= 2)
+      for (int amc = std::min(mc, s.active_mat_columns.min); amc <= std::min(mc, s.active_mat_columns.max); amc *= 2)
+        for (int amr = std::min(mr, s.active_mat_rows.min); amr <= std::min(mr, s.active_mat_rows.max); amr *= 2)
+          for (int sr = s.subarray_rows.min; sr <= s.subarray_rows.max; sr *= 2)
+            for (int sc = s.subarray_columns.min; sc <= s.subarray_columns.max; sc *= 2)
+              for (int asc = std::min(sc, s.active_subarray_columns.min);
+                   asc <= std::min(sc, s.active_subarray_columns.max); asc *= 2)
+                for (int asr = std::min(sr, s.active_subarray_rows.min);
+                     asr <= std::min(sr, s.active_subarray_rows.max); asr *= 2) {
+                  const int partitions = amc * amr * asc * asr;
+                  std::int64_t block = job.block_bits;
+                  if (job.role == ArrayRole::tag) {
+                    block = job.tag_bits;
+                    if (block / partitions == 0) continue;
+                    if (block % partitions) block = (block / partitions + 1) * partitions;
+                  } else if (block / partitions == 0) {
+                    continue;  // too aggressive partitioning
+                  }
+                  BankSpec spec = make_spec(ctx, job);
+                  spec.block_bits = block;
+                  if (job.role == ArrayRole::tag) spec.capacity_bits = job.capacity_bits * static_cast<double>(block);
+                  spec.mat_rows = mr;
+                  spec.mat_columns = mc;
+                  spec.active_mat_rows = amr;
+                  spec.active_mat_columns = amc;
+                  spec.subarray_rows = sr;
+                  spec.subarray_columns = sc;
+                  spec.active_subarray_rows = asr;
+                  spec.active_subarray_columns = asc;
+                  for (int m0 = s.mux_sense_amp.min; m0 <= s.mux_sense_amp.max; m0 *= 2)
+                    for (int m1 = s.mux_output_lev1.min; m1 <= s.mux_output_lev1.max; m1 *= 2)
+                      for (int m2 = s.mux_output_lev2.min; m2 <= s.mux_output_lev2.max; m2 *= 2)
+                        for (int rps = s.rows_per_set.min; rps <= std::min(s.rows_per_set.max, job.associativity);
+                             rps *= 2)
+                          for (int style = s.buffer_style.min; style <= s.buffer_style.max; ++style) {
+                            spec.subarray.mux_sense_amp = m0;
+                            spec.subarray.mux_output_lev1 = m1;
+                            spec.subarray.mux_output_lev2 = m2;
+                            spec.rows_per_set = rps;
+                            ++out.candidates;
+                            Bank bank = evaluate(ctx, spec, static_cast<BufferDesignStyle>(style), local, global);
+                            if (!bank.valid) continue;
+                            ++out.valid;
+                            for (std::size_t i = 0; i < kTargets.size(); ++i)
+                              out.best_metric[i] = std::min(out.best_metric[i], metric(bank, kTargets[i]));
+                            if (!limits.admit(bank)) continue;
+                            const double value = metric(bank, target);
+                            if (value < best) {
+                              best = value;
+                              out.found = true;
+                              out.best.spec = spec;
+                              out.best.buffer_style = static_cast<BufferDesignStyle>(style);
+                              out.best.local_wire = local_choice;
+                              out.best.global_wire = global_choice;
+                              out.best.bank = std::move(bank);
+                            }
+                          }
+                }
+  return out;
+}
+
+// Re-evaluates the best design with every allowed local wire, then every allowed global wire,
+// keeping strict improvements [NVSim main.cpp REFINE_*_WIRE_FORLOOP; note §1.6 two-phase choice].
+void refine_wires(const Context& ctx, const SearchSpace& s, OptimizationTarget target, ArrayDesign& best) {
+  auto try_design = [&](const WireChoice& local, const WireChoice& global) {
+    Bank bank = evaluate(ctx, best.spec, best.buffer_style, ctx.wire(local), ctx.wire(global));
+    if (bank.valid && metric(bank, target) < metric(best.bank, target)) {
+      best.local_wire = local;
+      best.global_wire = global;
+      best.bank = std::move(bank);
+    }
+  };
+  auto sweep = [&](const Range& type, const Range& repeater, const Range& swing, bool local) {
+    for (int t = type.min; t <= type.max; ++t)
+      for (int r = repeater.min; r <= repeater.max; ++r)
+        for (int sw = swing.min; sw <= swing.max; ++sw) {
+          if (r != static_cast<int>(RepeaterType::none) && sw == 1) continue;  // low swing is unrepeated only
+          const WireChoice w{static_cast<WireType>(t), static_cast<RepeaterType>(r), sw == 1};
+          if (local)
+            try_design(w, best.global_wire);
+          else
+            try_design(best.local_wire, w);
+        }
+  };
+  sweep(s.local_type, s.local_repeater, s.local_swing, true);
+  sweep(s.global_type, s.global_repeater, s.global_swing, false);
+}
+
+struct ArraySearch {
+  ArrayDesign design;
+  std::uint64_t candidates = 0, valid = 0;
+};
+
+ArraySearch search_array(const Context& ctx, const ArrayJob& job, const SearchSpace& space, OptimizationTarget target,
+                         const NvsimConstraints* constraints) {
+  const WireChoice local = basic_wire(space.local_type, space.local_repeater, space.local_swing, WireType::local_aggressive);
+  const WireChoice global =
+      basic_wire(space.global_type, space.global_repeater, space.global_swing, WireType::global_aggressive);
+  SearchOutcome first = search(ctx, job, space, target, local, global, Limits{});
+  ArraySearch result;
+  result.candidates = first.candidates;
+  result.valid = first.valid;
+  if (!first.found) return result;
+  refine_wires(ctx, space, target, first.best);
+  result.design = std::move(first.best);
+  // Constraints: a second pass with the basic wires, limits relative to each metric's best, and no
+  // wire refinement (quirk Q4).
+  if (constraints && *constraints != NvsimConstraints{}) {
+    Limits limits;
+    const std::array<std::optional<double>, 8> given{
+        constraints->read_latency, constraints->write_latency, constraints->read_energy, constraints->write_energy,
+        constraints->read_edp,     constraints->write_edp,     constraints->leakage,     constraints->area};
+    for (std::size_t i = 0; i < kTargets.size(); ++i)
+      if (given[i]) limits.max[i] = first.best_metric[i] * (1.0 + *given[i]);
+    SearchOutcome second = search(ctx, job, space, target, local, global, limits);
+    result.candidates += second.candidates;
+    if (second.found) result.design = std::move(second.best);
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Technology technology_for(const NvsimConfig& c, const std::filesystem::path& data_dir) {
+  if (c.process_node < 22e-9 - 1e-12)
+    throw ModelError(
+        "NVSim has no device data below 22 nm (it stops with 'Unable to do NMOS folding'); the nvsim table set "
+        "covers 22-90 nm");
+  return find_technology(data_dir, "nvsim", c.process_node);
+}
+
+std::string_view flavour(DeviceRoadmap r) {
+  switch (r) {
+    case DeviceRoadmap::hp: return "hp";
+    case DeviceRoadmap::lstp: return "lstp";
+    case DeviceRoadmap::lop: return "lop";
+  }
+  return "hp";
+}
+
+bool is_set_reset(const ArrayCell& cell) {
+  return cell.type == ArrayCellType::pcram ||
+         (cell.type == ArrayCellType::memristor &&
+          (cell.access == AccessDevice::cmos || cell.access == AccessDevice::bjt));
+}
+
+ArrayFigures ram_figures(const Bank& b, bool set_reset) {
+  ArrayFigures f;
+  f.height = b.height;
+  f.width = b.width;
+  f.area = b.area();
+  f.read_latency = b.read_latency;
+  f.read_energy = b.read_energy;
+  f.leakage = b.leakage;
+  f.set_reset = set_reset;
+  f.set_latency = b.set_latency;
+  f.reset_latency = b.reset_latency;
+  f.set_energy = b.set_energy;
+  f.reset_energy = b.reset_energy;
+  f.write_latency = set_reset ? std::max(b.set_latency, b.reset_latency) : b.write_latency;
+  f.write_energy = set_reset ? std::max(b.set_energy, b.reset_energy) : b.write_energy;
+  return f;
+}
+
+// NVSim's Result::printAsCache [reference README §4.2; note §1.7].
+ArrayFigures cache_figures(const Bank& data, const Bank& tag, CacheAccessMode mode, bool set_reset) {
+  const ArrayFigures d = ram_figures(data, set_reset);
+  const ArrayFigures t = ram_figures(tag, set_reset);
+  ArrayFigures f;
+  f.area = d.area + t.area;
+  f.leakage = d.leakage + t.leakage;
+  f.miss_latency = t.read_latency;
+  f.write_latency = std::max(t.write_latency, d.write_latency);
+  f.write_energy = t.write_energy + d.write_energy;
+  f.hit_energy = t.read_energy + d.read_energy;
+  f.miss_energy = f.hit_energy;
+  switch (mode) {
+    case CacheAccessMode::normal:
+      // The column decoder is added on top of a mat latency that already holds it (quirk Q9).
+      f.hit_latency = std::max(t.read_latency, data.mat_timing.read_latency) +
+                      data.mat_timing.subarray.column_decoder_latency + (data.read_latency - data.mat_timing.read_latency);
+      break;
+    case CacheAccessMode::fast:
+      f.hit_latency = std::max(t.read_latency, d.read_latency);
+      break;
+    case CacheAccessMode::sequential:
+      f.hit_latency = t.read_latency + d.read_latency;
+      f.miss_energy = t.read_energy;
+      break;
+  }
+  f.read_latency = f.hit_latency;
+  f.read_energy = f.hit_energy;
+  f.set_reset = set_reset;
+  f.set_latency = std::max(t.set_latency, d.set_latency);
+  f.reset_latency = std::max(t.reset_latency, d.reset_latency);
+  f.set_energy = t.set_energy + d.set_energy;
+  f.reset_energy = t.reset_energy + d.reset_energy;
+  return f;
+}
+
+}  // namespace
+
+ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesystem::path& data_dir) {
+  if (config.optimization_target == OptimizationTarget::exploration)
+    throw ModelError("OptimizationTarget Exploration (NVSim's CSV dump of every design) is not supported; name a target");
+  if (config.design_target == DesignTarget::cam) throw ModelError("DesignTarget CAM is not supported");
+  if (config.routing == Routing::non_h_tree)
+    throw ModelError("Routing non-H-tree is not modelled yet; use H-tree");
+  if (!config.internal_sensing)
+    throw ModelError("external sensing needs non-H-tree routing, which is not modelled yet (NVSim refuses it with an H-tree)");
+
+  const Technology technology = technology_for(config, data_dir);
+  Context ctx;
+  ctx.config = &config;
+  ctx.technology = &technology;
+  ctx.device = circuit::make_device_model(technology, flavour(config.device_roadmap), config.temperature,
+                                          config.max_nmos_size);
+  const auto cell_model = load_nvsim_cell(config.cell_file);
+  const CellFigures cell_figures = cell_model->characterize(CellContext{&technology, config.temperature});
+  ctx.cell = make_array_cell(cell_figures);
+
+  ArrayResult result;
+  result.target = config.design_target;
+  result.optimization_target = config.optimization_target;
+  result.access_mode = config.cache_access_mode;
+  result.cell_name = cell_figures.name;
+  result.cell_type = cell_figures.cell_type;
+  result.node = config.process_node;
+  result.temperature = config.temperature;
+  result.node_source = "nvsim";
+  result.warnings = config.warnings;
+  result.ignored_keys = config.ignored_keys;
+  for (const auto& k : cell_figures.ignored_keys) result.ignored_keys.push_back(k);
+
+  const bool cache = config.design_target == DesignTarget::cache;
+  const int ways = config.associativity;
+  const bool non_sequential = cache && config.cache_access_mode != CacheAccessMode::sequential;
+  const double capacity_bits = static_cast<double>(config.capacity) * 8.0;
+  const auto word = static_cast<std::int64_t>(config.word_width);
+
+  if (cache) {
+    ArrayJob tag;
+    tag.role = ArrayRole::tag;
+    const double sets = capacity_bits / static_cast<double>(word) / ways;
+    const int index_bits = static_cast<int>(std::log2(sets) + 0.1);
+    const int offset_bits = static_cast<int>(std::log2(static_cast<double>(word) / 8.0) + 0.1);
+    constexpr int kPhysicalAddressBits = 48;  // NVSim's TOTAL_ADDRESS_BIT
+    tag.tag_bits = kPhysicalAddressBits - index_bits - offset_bits + 2;  // plus valid and dirty bits
+    tag.capacity_bits = capacity_bits / static_cast<double>(word);      // lines; x tag width per candidate
+    tag.associativity = ways;
+    tag.cache_non_sequential = non_sequential;
+    tag.cache_associativity = ways;
+    tag.write_energy_divisor = config.cache_access_mode == CacheAccessMode::fast ? ways : 1;
+    ArraySearch found = search_array(ctx, tag, tag_space(), config.optimization_target, nullptr);
+    result.candidates += found.candidates;
+    result.valid_candidates += found.valid;
+    if (!found.design.valid()) throw ModelError("no valid organisation of the tag array (NVSim: 'No valid solutions for tags.')");
+    result.tag = std::move(found.design);
+  }
+
+  ArrayJob data;
+  data.role = ArrayRole::data;
+  data.capacity_bits = capacity_bits;
+  data.block_bits = word;
+  data.associativity = cache ? ways : 1;
+  data.cache_non_sequential = non_sequential;
+  data.cache_associativity = cache ? ways : 1;
+  SearchSpace space = data_space(config, data.associativity);
+  if (cache && config.cache_access_mode == CacheAccessMode::sequential) data.associativity = 1;
+  if (cache && config.cache_access_mode == CacheAccessMode::fast) {
+    data.block_bits = word * ways;
+    data.associativity = 1;
+    data.write_energy_divisor = ways;
+  }
+  if (cache && config.cache_access_mode == CacheAccessMode::normal) fix(space.rows_per_set, 1);
+  ArraySearch found = search_array(ctx, data, space, config.optimization_target, &config.constraints);
+  result.candidates += found.candidates;
+  result.valid_candidates += found.valid;
+  if (!found.design.valid())
+    throw ModelError("no valid organisation: every candidate of the search space is illegal (NVSim: 'No valid solutions.')");
+  result.data = std::move(found.design);
+
+  const bool set_reset = is_set_reset(ctx.cell);
+  result.figures = cache ? cache_figures(result.data.bank, result.tag->bank, config.cache_access_mode, set_reset)
+                         : ram_figures(result.data.bank, set_reset);
+  return result;
+}
+
+}  // namespace deepnvm

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+#include "deepnvm/array/mat.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace deepnvm {
+namespace {
+
+int log2_int(std::int64_t n) { return static_cast<int>(std::log2(static_cast<double>(n)) + 0.1); }
+
+// A decoder's address bits split over two predecode blocks: block 2 takes half when more than 3.
+struct PredecodeSplit {
+  int first = 0, second = 0;
+};
+PredecodeSplit split_bits(int bits) {
+  if (bits <= 3) return {bits, 0};
+  return {bits - bits / 2, bits / 2};
+}
+
+Mat invalid(Mat m, std::string_view reason) {
+  m.valid = false;
+  m.invalid_reason = reason;
+  return m;
+}
+
+}  // namespace
+
+Mat size_mat(const circuit::DeviceModel& device, const ArrayCell& cell, const MatSpec& spec) {
+  Mat m;
+  m.spec = spec;
+  const int active = spec.active_subarray_rows * spec.active_subarray_columns;
+  const int gating_bits = log2_int(spec.subarray_rows * spec.subarray_columns / active);
+  const int subarray_bits = spec.address_bits - gating_bits;
+  if (subarray_bits <= 0) return invalid(m, "too aggressive partitioning: no address bit left for the subarray");
+
+  const std::int64_t mux = static_cast<std::int64_t>(spec.subarray.mux_sense_amp) * spec.subarray.mux_output_lev1 *
+                           spec.subarray.mux_output_lev2;
+  std::int64_t rows = std::int64_t{1} << subarray_bits;
+  if (spec.role == ArrayRole::data) rows *= spec.ways;
+  rows /= mux;
+  if (rows == 0) return invalid(m, "the column muxes leave no row in the subarray");
+  std::int64_t columns = spec.data_bits / active;
+  if (columns == 0) return invalid(m, "fewer data bits than active subarrays");
+  columns *= mux;
+  if (spec.role == ArrayRole::tag) columns *= spec.ways;
+
+  SubArraySpec sub = spec.subarray;
+  sub.rows = rows;
+  sub.columns = columns;
+  sub.multiple_rows_per_set = spec.rows_per_set > 1;
+  m.subarray = size_subarray(device, sub, cell);
+  if (!m.subarray.valid) return invalid(m, m.subarray.invalid_reason);
+
+  const int row_bits = subarray_bits - log2_int(mux);
+  if (row_bits < 0) return invalid(m, "more column-mux bits than subarray address bits");
+  const double c_local = sub.local_wire_cap_per_length;
+  // Predecoders at the mat centre [NVSim Mat.cpp]; the mux predecoders' wire load is zero for any
+  // mat of at most 2 x 2 subarrays (quirk Q18).
+  const double row_load = m.subarray.height * c_local * spec.subarray_rows / 2.0 +
+                          m.subarray.width * c_local * spec.subarray_columns / 2.0;
+  const double mux_load = std::max(0.0, m.subarray.height * c_local * (spec.subarray_rows - 2) / 2.0) +
+                          std::max(0.0, m.subarray.width * c_local * (spec.subarray_columns - 2) / 2.0);
+  auto size_pair = [&](circuit::PredecodeBlock (&pair)[2], int bits, double load) {
+    const PredecodeSplit s = split_bits(bits);
+    pair[0] = circuit::size_predecode_block(device, {s.first, load, 0.0});
+    pair[1] = circuit::size_predecode_block(device, {s.second, load, 0.0});
+    return pair[0].valid && pair[1].valid;
+  };
+  if (!size_pair(m.row_predecoder, row_bits, row_load) ||
+      !size_pair(m.bitline_mux_predecoder, log2_int(sub.mux_sense_amp), mux_load) ||
+      !size_pair(m.output_mux_lev1_predecoder, log2_int(sub.mux_output_lev1), mux_load) ||
+      !size_pair(m.output_mux_lev2_predecoder, log2_int(sub.mux_output_lev2), mux_load))
+    return invalid(m, "a predecoder cannot be built");
+
+  m.has_comparator = spec.role == ArrayRole::tag && sub.internal_sensing;
+  if (m.has_comparator) m.comparator = circuit::size_comparator(device, {static_cast<int>(spec.data_bits), 0.0});
+
+  // Area: subarrays tiled, the predecoders as a square strip on the longer side, comparators below.
+  double predecoder_area = 0.0;
+  for (const auto* pair : {&m.row_predecoder, &m.bitline_mux_predecoder, &m.output_mux_lev1_predecoder,
+                           &m.output_mux_lev2_predecoder})
+    for (const auto& block : *pair) {
+      predecoder_area += block.figures.area();
+      m.predecoder_read_energy += block.figures.read_energy;
+      m.predecoder_write_energy += block.figures.write_energy;
+      m.predecoder_leakage += block.figures.leakage;
+    }
+  m.width = m.subarray.width * spec.subarray_columns;
+  m.height = m.subarray.height * spec.subarray_rows;
+  (m.width > m.height ? m.width : m.height) += std::sqrt(predecoder_area);
+  if (m.has_comparator) m.height += spec.ways * m.comparator.figures.area() / m.width;
+
+  // Energy per access and leakage [NVSim Mat::CalculatePower].
+  m.read_energy = m.predecoder_read_energy + m.subarray.read_energy * active;
+  m.write_energy = m.predecoder_write_energy + m.subarray.write_energy * active;
+  m.set_energy = m.predecoder_write_energy + m.subarray.set_energy * active;
+  m.reset_energy = m.predecoder_write_energy + m.subarray.reset_energy * active;
+  m.cell_read_energy = m.subarray.cell_read_energy * active;
+  m.cell_set_energy = m.subarray.cell_set_energy * active;
+  m.cell_reset_energy = m.subarray.cell_reset_energy * active;
+  m.leakage = m.predecoder_leakage + m.subarray.leakage * spec.subarray_rows * spec.subarray_columns;
+  if (m.has_comparator) {
+    m.read_energy += m.comparator.figures.read_energy * spec.ways;
+    m.write_energy += m.comparator.figures.write_energy * spec.ways;
+    m.leakage += m.comparator.figures.leakage * spec.ways;
+  }
+  m.valid = true;
+  return m;
+}
+
+MatTiming mat_delay(const circuit::DeviceModel& device, const Mat& mat, double ramp_in) {
+  MatTiming t;
+  if (!mat.valid) {
+    t.read_latency = t.write_latency = t.set_latency = t.reset_latency = circuit::kInfinite;
+    return t;
+  }
+  const circuit::Delay row0 = circuit::predecode_block_delay(device, mat.row_predecoder[0], ramp_in);
+  const circuit::Delay row1 = circuit::predecode_block_delay(device, mat.row_predecoder[1], ramp_in);
+  double latency = std::max(row0.latency, row1.latency);
+  for (const auto* pair : {&mat.bitline_mux_predecoder, &mat.output_mux_lev1_predecoder, &mat.output_mux_lev2_predecoder})
+    for (const auto& block : *pair) latency = std::max(latency, circuit::predecode_block_delay(device, block, ramp_in).latency);
+  t.predecoder_latency = latency;
+  // The subarray sees the slower (smaller) of the two row predecoder slopes.
+  t.subarray = subarray_delay(device, mat.subarray, std::min(row0.ramp_out, row1.ramp_out));
+  t.read_latency = latency + t.subarray.read_latency;
+  t.write_latency = latency + t.subarray.write_latency;
+  t.set_latency = latency + t.subarray.set_latency;
+  t.reset_latency = latency + t.subarray.reset_latency;
+  if (mat.has_comparator) {
+    t.comparator_latency = circuit::comparator_delay(device, mat.comparator, ramp_in).latency;
+    t.read_latency += t.comparator_latency;
+  }
+  return t;
+}
+
+}  // namespace deepnvm

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+#include "deepnvm/circuit/device.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "deepnvm/core/error.h"
+#include "deepnvm/tech/formulas.h"
+
+namespace deepnvm::circuit {
+namespace {
+
+// Carrier saturation velocity NVSim uses for V_dsat = L_phy v_sat / mu [NVSim Technology.cpp].
+constexpr double kSaturationVelocity = 1e5;  // m/s
+
+// Width of the diffusion strip beside a contact: the contact plus its two poly spacings.
+double contact_strip(const DeviceModel& d) { return d.feature_size * (kContactSizeF + 2.0 * kGapContactPolyF); }
+
+// The largest unfolded NMOS and PMOS widths in a region of `height`, split in the gate's P/N ratio.
+struct MaxWidths {
+  double n = 0.0, p = 0.0;
+};
+MaxWidths max_widths(const DeviceModel& d, double width_n, double width_p, double height) {
+  const double ratio = width_p / (width_p + width_n);
+  if (ratio == 0.0) return {height, 0.0};
+  if (ratio == 1.0) return {0.0, height};
+  const double p = ratio * (height - kGapPAndNDiffusionF * d.feature_size);
+  return {p / ratio * (1.0 - ratio), p};
+}
+
+// One diffusion network (N or P) of a gate after folding: how many fingers and how tall.
+struct Network {
+  int fingers = 1;
+  double height = 0.0;          // height of the diffusion (the device width, or the region limit)
+  double finger_width = 0.0;    // poly-to-poly width added by the fingers (area model)
+  double drain_extra = 0.0;     // extra drain strip width from folding (capacitance model)
+};
+Network fold(const DeviceModel& d, double width, double max_width) {
+  Network net;
+  if (width <= 0.0) return net;
+  const double F = d.feature_size;
+  if (width < max_width) {
+    net.height = width;
+    net.finger_width = F;
+    return net;
+  }
+  // NVSim stops the run when the region cannot hold a folded device; here the device is unbuildable.
+  if (max_width < 3.0 * F)
+    throw ModelError(
+        "a transistor cannot be folded: the layout region leaves less than 3F per finger (NVSim stops here too)");
+  net.fingers = static_cast<int>(std::ceil(width / (max_width - 3.0 * F)));  // 3F folding overhead per finger
+  net.height = max_width;
+  net.finger_width = net.fingers * F + (net.fingers - 1) * F * kGapPolyF;
+  net.drain_extra = (net.fingers - 1) * F * kGapPolyF;
+  return net;
+}
+
+}  // namespace
+
+DeviceModel make_device_model(const Technology& technology, std::string_view flavour, double temperature,
+                              double max_nmos_size_f) {
+  const Device& dev = technology.device(flavour);
+  DeviceModel d;
+  d.feature_size = technology.node;
+  d.temperature = temperature;
+  d.vdd = dev.vdd;
+  d.vth = dev.need(dev.vth, "vth");
+  d.gate_length = dev.gate_length;
+  d.cap_ideal_gate = dev.gate_cap_ideal;
+  d.cap_fringe = dev.fringe_cap;
+  d.cap_overlap = dev.overlap_cap.value_or(0.2 * dev.gate_cap_ideal);  // NVSim: C_ov = 0.2 C_gi
+  d.cap_ox = dev.need(dev.oxide_cap, "oxide_cap");
+  d.cap_junction = junction_cap_bottom(dev.vdd);
+  d.cap_sidewall = junction_cap_sidewall(dev.vdd);
+  d.cap_drain_to_channel = junction_cap_gate_edge(dev.vdd);
+  d.mobility_n = dev.need(dev.electron_mobility, "electron_mobility");
+  d.mobility_p = dev.need(dev.hole_mobility, "hole_mobility");
+  d.vdsat_n = d.gate_length * kSaturationVelocity / d.mobility_n;
+  d.vdsat_p = d.gate_length * kSaturationVelocity / d.mobility_p;
+  d.pn_size_ratio = dev.pn_size_ratio;
+  d.effective_resistance_multiplier = dev.effective_resistance_multiplier;
+  d.on_current_n = dev.current(DeviceCurrent::on_n, temperature);
+  d.on_current_p = dev.current(DeviceCurrent::on_p, temperature);
+  d.off_current_n = dev.current(DeviceCurrent::off_n, temperature);
+  d.off_current_p = dev.current(DeviceCurrent::off_p, temperature);
+  d.max_nmos_width = max_nmos_size_f * d.feature_size;
+  return d;
+}
+
+double gate_cap(const DeviceModel& d, double width) { return d.cap_gate_per_width() * width; }
+
+GateCaps gate_caps(const DeviceModel& d, Gate gate, int inputs, double width_n, double width_p, double region_height) {
+  const MaxWidths max = max_widths(d, width_n, width_p, region_height);
+  const Network n = fold(d, width_n, max.n);
+  const Network p = fold(d, width_p, max.p);
+  const double strip = contact_strip(d);
+  const double F = d.feature_size;
+  const double k = inputs;
+  // Width of the drain strip of each network; the series stack exposes one drain, the parallel one k.
+  double drain_n = 0.0, drain_p = 0.0;
+  switch (gate) {
+    case Gate::inv:
+      if (width_p > 0) drain_p = strip + p.drain_extra;
+      if (width_n > 0) drain_n = strip + n.drain_extra;
+      break;
+    case Gate::nor:
+      if (width_p > 0) drain_p = strip + p.drain_extra * k + (k - 1) * F * kGapPolyF;
+      if (width_n > 0) drain_n = (strip + n.drain_extra) * k;
+      break;
+    case Gate::nand:
+      if (width_n > 0) drain_n = strip + n.drain_extra * k + (k - 1) * F * kGapPolyF;
+      if (width_p > 0) drain_p = (strip + p.drain_extra) * k;
+      break;
+  }
+  auto sidewall = [&](double strip_width, const Network& net) {
+    return (net.fingers % 2 == 0 ? 2.0 * strip_width : 2.0 * strip_width + net.height) * d.cap_sidewall;
+  };
+  GateCaps caps;
+  caps.output = (drain_n * n.height + drain_p * p.height) * d.cap_junction + sidewall(drain_n, n) +
+                sidewall(drain_p, p) + (n.fingers * n.height + p.fingers * p.height) * d.cap_drain_to_channel;
+  caps.input = gate_cap(d, width_n) + gate_cap(d, width_p);
+  return caps;
+}
+
+double drain_cap(const DeviceModel& d, double width, Channel channel, double region_height) {
+  return channel == Channel::nmos ? gate_caps(d, Gate::inv, 1, width, 0.0, region_height).output
+                                  : gate_caps(d, Gate::inv, 1, 0.0, width, region_height).output;
+}
+
+Footprint gate_area(const DeviceModel& d, Gate gate, int inputs, double width_n, double width_p,
+                    double region_height) {
+  const MaxWidths max = max_widths(d, width_n, width_p, region_height);
+  // The area model folds without the 3F check of the capacitance model (NVSim does the same).
+  auto fold_area = [&](double width, double max_width) {
+    Network net;
+    if (width <= 0.0) return net;
+    if (width < max_width) {
+      net.height = width;
+      net.finger_width = d.feature_size;
+    } else {
+      net.fingers = static_cast<int>(std::ceil(width / (max_width - 3.0 * d.feature_size)));
+      net.height = max_width;
+      net.finger_width = net.fingers * d.feature_size + (net.fingers - 1) * d.feature_size * kGapPolyF;
+    }
+    return net;
+  };
+  const Network n = fold_area(width_n, max.n);
+  const Network p = fold_area(width_p, max.p);
+  const double ends = 2.0 * contact_strip(d);
+  const double F = d.feature_size;
+  const double k = inputs;
+  double region_n = 0.0, region_p = 0.0;
+  switch (gate) {
+    case Gate::inv:
+      region_p = ends + p.finger_width;
+      region_n = ends + n.finger_width;
+      break;
+    case Gate::nor:  // series PMOS, parallel NMOS
+      region_p = ends + p.finger_width * k + (k - 1) * F * kGapPolyF;
+      region_n = ends + n.finger_width * k + (k - 1) * contact_strip(d);
+      break;
+    case Gate::nand:  // series NMOS, parallel PMOS
+      region_n = ends + n.finger_width * k + (k - 1) * F * kGapPolyF;
+      region_p = ends + p.finger_width * k + (k - 1) * contact_strip(d);
+      break;
+  }
+  Footprint f;
+  f.width = std::max(region_n, region_p);
+  f.height = (width_n > 0 && width_p > 0) ? n.height + p.height + F * kGapPAndNDiffusionF + 2.0 * F * kPowerRailWidthF
+                                          : n.height + p.height;  // a lone transistor has no rails
+  return f;
+}
+
+double gate_leakage(const DeviceModel& d, Gate gate, int inputs, double width_n, double width_p) {
+  // Average-state stack factors of NVSim's constant.h (AVG_RATIO_LEAK_*).
+  switch (gate) {
+    case Gate::inv:
+      return std::max(width_n * d.off_current_n, width_p * d.off_current_p);
+    case Gate::nor:
+      return (inputs == 2 ? 0.95 : 0.62) * width_n * d.off_current_n * inputs;
+    case Gate::nand:
+      return (inputs == 2 ? 0.48 : 0.31) * width_p * d.off_current_p * inputs;
+  }
+  return 0.0;
+}
+
+double on_resistance(const DeviceModel& d, double width, Channel channel) {
+  const double current = channel == Channel::nmos ? d.on_current_n : d.on_current_p;
+  return d.effective_resistance_multiplier * d.vdd / (current * width);
+}
+
+double transconductance(const DeviceModel& d, double width, Channel channel) {
+  const bool n = channel == Channel::nmos;
+  const double overdrive = std::min(n ? d.vdsat_n : d.vdsat_p, d.vdd - d.vth);
+  return (n ? d.mobility_n : d.mobility_p) * d.cap_ox / 2.0 * width / d.gate_length * overdrive;
+}
+
+Delay horowitz(double tau, double beta, double ramp_in) {
+  // Normalised switching point v_s = 0.5: t = tau sqrt(ln^2 v_s + 2 alpha beta (1 - v_s)), alpha = 1/(ramp tau).
+  constexpr double kSwitch = 0.5;
+  const double alpha = 1.0 / ramp_in / tau;
+  const double ln_vs = std::log(kSwitch);
+  Delay out;
+  out.latency = tau * std::sqrt(ln_vs * ln_vs + 2.0 * alpha * beta * (1.0 - kSwitch));
+  out.ramp_out = (1.0 - kSwitch) / out.latency;
+  return out;
+}
+
+}  // namespace deepnvm::circuit
