@@ -83,9 +83,9 @@ Action add_array_command(CLI::App& app) {
   return [args](const Context& ctx) {
     NvsimConfig config = load_nvsim_config(args->nvsim_cfg);
     config.cell_file = locate_cell(config, args->cell_dir);
-    if (!ctx.options.quiet)
-      for (const auto& w : config.warnings) fmt::print(stderr, "deepnvm: warning: {}\n", w);
     const ArrayResult result = evaluate_nvsim_config(config, ctx.data_dir);
+    if (!ctx.options.quiet)
+      for (const auto& w : result.warnings) fmt::print(stderr, "deepnvm: warning: {}\n", w);
     if (!args->emit_nvsim.empty()) write_file_atomic(args->emit_nvsim, to_nvsim_config(config));
     if (ctx.options.json) {
       auto doc = json_document("array");

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "deepnvm/cell/nvsim_cell.h"
 #include "deepnvm/core/error.h"
 #include "deepnvm/tech/technology.h"
@@ -201,7 +203,8 @@ Bank evaluate(const Context& ctx, BankSpec spec, BufferDesignStyle style, const 
   spec.subarray.buffer_style = style;
   spec.subarray.local_wire_res_per_length = local.res_per_length;
   spec.subarray.local_wire_cap_per_length = local.cap_per_length;
-  return evaluate_bank(ctx.device, ctx.cell, global, spec);
+  return ctx.config->routing == Routing::non_h_tree ? evaluate_bus_bank(ctx.device, ctx.cell, global, spec)
+                                                    : evaluate_bank(ctx.device, ctx.cell, global, spec);
 }
 
 struct SearchOutcome {
@@ -209,6 +212,7 @@ struct SearchOutcome {
   bool found = false;
   std::array<double, 8> best_metric;  // best value of every metric over the valid candidates
   std::uint64_t candidates = 0, valid = 0;
+  std::string_view last_invalid_reason;  // why the last illegal candidate was illegal
 };
 
 // The organisation loops in NVSim's order with one wire pair; strictly better replaces (quirk Q8).
@@ -261,7 +265,10 @@ SearchOutcome search(const Context& ctx, const ArrayJob& job, const SearchSpace&
                             spec.rows_per_set = rps;
                             ++out.candidates;
                             Bank bank = evaluate(ctx, spec, static_cast<BufferDesignStyle>(style), local, global);
-                            if (!bank.valid) continue;
+                            if (!bank.valid) {
+                              out.last_invalid_reason = bank.invalid_reason;
+                              continue;
+                            }
                             ++out.valid;
                             for (std::size_t i = 0; i < kTargets.size(); ++i)
                               out.best_metric[i] = std::min(out.best_metric[i], metric(bank, kTargets[i]));
@@ -311,6 +318,7 @@ void refine_wires(const Context& ctx, const SearchSpace& s, OptimizationTarget t
 struct ArraySearch {
   ArrayDesign design;
   std::uint64_t candidates = 0, valid = 0;
+  std::string_view last_invalid_reason;
 };
 
 ArraySearch search_array(const Context& ctx, const ArrayJob& job, const SearchSpace& space, OptimizationTarget target,
@@ -322,6 +330,7 @@ ArraySearch search_array(const Context& ctx, const ArrayJob& job, const SearchSp
   ArraySearch result;
   result.candidates = first.candidates;
   result.valid = first.valid;
+  result.last_invalid_reason = first.last_invalid_reason;
   if (!first.found) return result;
   refine_wires(ctx, space, target, first.best);
   result.design = std::move(first.best);
@@ -343,21 +352,35 @@ ArraySearch search_array(const Context& ctx, const ArrayJob& job, const SearchSp
 
 // ---------------------------------------------------------------------------------------------
 
+// NVSim's own tables from 22 nm up; below, where NVSim has no device data (quirk Q7), deepnvm's
+// FinFET tables (McPAT 16 nm, NeuroSim 14 / 7 nm).
 Technology technology_for(const NvsimConfig& c, const std::filesystem::path& data_dir) {
-  if (c.process_node < 22e-9 - 1e-12)
-    throw ModelError(
-        "NVSim has no device data below 22 nm (it stops with 'Unable to do NMOS folding'); the nvsim table set "
-        "covers 22-90 nm");
-  return find_technology(data_dir, "nvsim", c.process_node);
+  return find_technology(data_dir, default_table_set(c.process_node), c.process_node);
 }
 
-std::string_view flavour(DeviceRoadmap r) {
+std::string_view roadmap_flavour(DeviceRoadmap r) {
   switch (r) {
     case DeviceRoadmap::hp: return "hp";
     case DeviceRoadmap::lstp: return "lstp";
     case DeviceRoadmap::lop: return "lop";
   }
   return "hp";
+}
+
+// The device flavour for the cfg's roadmap. NeuroSim's FinFET nodes have one low-power device that
+// NS-Cache uses for both LSTP and LOP; a LOP request there takes it, with a warning.
+std::string flavour_for(const Technology& technology, DeviceRoadmap roadmap, std::vector<std::string>& warnings) {
+  const std::string wanted(roadmap_flavour(roadmap));
+  const bool has = std::any_of(technology.devices.begin(), technology.devices.end(),
+                               [&](const Device& d) { return d.flavour == wanted; });
+  if (!has && roadmap == DeviceRoadmap::lop && technology.table_set == "deepnvm" &&
+      std::any_of(technology.devices.begin(), technology.devices.end(),
+                  [](const Device& d) { return d.flavour == "lstp"; })) {
+    warnings.push_back(fmt::format("{} has no LOP device; using its LSTP device, as NS-Cache does for every non-HP roadmap",
+                                   technology.name));
+    return "lstp";
+  }
+  return wanted;
 }
 
 bool is_set_reset(const ArrayCell& cell) {
@@ -426,19 +449,18 @@ ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesyst
   if (config.optimization_target == OptimizationTarget::exploration)
     throw ModelError("OptimizationTarget Exploration (NVSim's CSV dump of every design) is not supported; name a target");
   if (config.design_target == DesignTarget::cam) throw ModelError("DesignTarget CAM is not supported");
-  if (config.routing == Routing::non_h_tree)
-    throw ModelError("Routing non-H-tree is not modelled yet; use H-tree");
-  if (!config.internal_sensing)
-    throw ModelError("external sensing needs non-H-tree routing, which is not modelled yet (NVSim refuses it with an H-tree)");
+  if (!config.internal_sensing && config.routing == Routing::h_tree)
+    throw ModelError("H-tree routing does not support external sensing (NVSim refuses it too): use Routing non-H-tree");
 
   const Technology technology = technology_for(config, data_dir);
   Context ctx;
   ctx.config = &config;
   ctx.technology = &technology;
-  ctx.device = circuit::make_device_model(technology, flavour(config.device_roadmap), config.temperature,
-                                          config.max_nmos_size);
+  std::vector<std::string> warnings = config.warnings;
+  const std::string flavour = flavour_for(technology, config.device_roadmap, warnings);
+  ctx.device = circuit::make_device_model(technology, flavour, config.temperature, config.max_nmos_size);
   const auto cell_model = load_nvsim_cell(config.cell_file);
-  const CellFigures cell_figures = cell_model->characterize(CellContext{&technology, config.temperature});
+  const CellFigures cell_figures = cell_model->characterize(CellContext{&technology, config.temperature, flavour});
   ctx.cell = make_array_cell(cell_figures);
 
   ArrayResult result;
@@ -449,8 +471,8 @@ ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesyst
   result.cell_type = cell_figures.cell_type;
   result.node = config.process_node;
   result.temperature = config.temperature;
-  result.node_source = "nvsim";
-  result.warnings = config.warnings;
+  result.node_source = technology.table_set;
+  result.warnings = std::move(warnings);
   result.ignored_keys = config.ignored_keys;
   for (const auto& k : cell_figures.ignored_keys) result.ignored_keys.push_back(k);
 
@@ -476,7 +498,10 @@ ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesyst
     ArraySearch found = search_array(ctx, tag, tag_space(), config.optimization_target, nullptr);
     result.candidates += found.candidates;
     result.valid_candidates += found.valid;
-    if (!found.design.valid()) throw ModelError("no valid organisation of the tag array (NVSim: 'No valid solutions for tags.')");
+    if (!found.design.valid())
+      throw ModelError("no valid organisation of the tag array (NVSim: 'No valid solutions for tags.'); the last one "
+                       "tried was illegal because: {}",
+                       found.last_invalid_reason);
     result.tag = std::move(found.design);
   }
 
@@ -498,8 +523,15 @@ ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesyst
   ArraySearch found = search_array(ctx, data, space, config.optimization_target, &config.constraints);
   result.candidates += found.candidates;
   result.valid_candidates += found.valid;
+  if (found.candidates == 0)
+    throw ModelError("no organisation to evaluate: the {}-bit word is split over more active mats and subarrays "
+                     "than it has bits (NVSim: too aggressive partitioning, 'No valid solutions.')",
+                     data.block_bits);
   if (!found.design.valid())
-    throw ModelError("no valid organisation: every candidate of the search space is illegal (NVSim: 'No valid solutions.')");
+    throw ModelError("no valid organisation: {} (NVSim: 'No valid solutions.'); {}: {}",
+                     found.candidates == 1 ? "the forced organisation is illegal"
+                                           : fmt::format("all {} candidates are illegal", found.candidates),
+                     found.candidates == 1 ? "because" : "the last one because", found.last_invalid_reason);
   result.data = std::move(found.design);
 
   const bool set_reset = is_set_reset(ctx.cell);

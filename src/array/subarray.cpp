@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "deepnvm/core/error.h"
 
@@ -105,7 +106,15 @@ ArrayCell make_array_cell(const CellFigures& f) {
   c.area_f2 = *f.area_f2;
   c.width_f = *f.width_f;
   c.height_f = *f.height_f;
-  c.access_width_f = f.access.width_f.value_or(0.0);
+  // FinFET cells give fins: n fins is the drawn width 2n F (NS-Cache n_fin = ceil(W / 2F)).
+  const auto width_f = [](const std::optional<double>& width, const std::optional<int>& fins) {
+    return width ? *width : fins ? 2.0 * *fins : 0.0;
+  };
+  c.access_width_f = width_f(f.access.width_f, f.access.fins);
+  if (f.cell_type == "sot_mram") {  // 2T-1MTJ: separate read transistor and write path (note §2.10)
+    c.separate_write_path = true;
+    c.read_access_width_f = width_f(f.access.read_width_f, f.access.read_fins);
+  }
   c.sram_nmos_width_f = f.nvsim.sram_nmos_width_f.value_or(2.08);
   c.sram_pmos_width_f = f.nvsim.sram_pmos_width_f.value_or(1.23);
   c.r_on = f.r_on.value_or(0.0);
@@ -159,8 +168,10 @@ SubArray size_subarray(const DeviceModel& d, const SubArraySpec& spec, const Arr
   if (nvm && cell.access == AccessDevice::cmos) {
     if (d.on_current_n / d.off_current_n < static_cast<double>(rows) / kBitlineLeakageTolerance)
       return invalid(s, "bitline too long for the access-device leakage");
-    s.max_bitline_current =
-        std::max(cell.reset_current, cell.set_current) + cell.access_leakage_current * static_cast<double>(rows - 1);
+    // SOT-MRAM: the write current never enters the read bitline (note §2.10), only the read current.
+    const double selected_current =
+        cell.separate_write_path ? cell.read_current : std::max(cell.reset_current, cell.set_current);
+    s.max_bitline_current = selected_current + cell.access_leakage_current * static_cast<double>(rows - 1);
   } else if (xpoint) {
     // Half-selected cells on the written wordline and bitline [note §2.10].
     const double reset_current =
@@ -206,9 +217,12 @@ SubArray size_subarray(const DeviceModel& d, const SubArraySpec& spec, const Arr
     s.precharge_voltage = d.vdd / 2.0;
   } else {
     if (cell.access == AccessDevice::cmos) {
-      s.cell_access_res = circuit::on_resistance(d, access_width, Channel::nmos);
-      s.cell_access_cap = circuit::drain_cap(d, access_width, Channel::nmos, cell_width);
-      s.wordline_cap += circuit::gate_cap(d, access_width) * static_cast<double>(cols);
+      // SOT-MRAM reads through its read transistor; its read and write wordlines carry one gate per
+      // cell each, and the shared row decoder is sized for the heavier one (note §2.10).
+      const double read_width = cell.separate_write_path ? cell.read_access_width_f * F : access_width;
+      s.cell_access_res = circuit::on_resistance(d, read_width, Channel::nmos);
+      s.cell_access_cap = circuit::drain_cap(d, read_width, Channel::nmos, cell_width);
+      s.wordline_cap += circuit::gate_cap(d, std::max(read_width, access_width)) * static_cast<double>(cols);
       s.bitline_cap += s.cell_access_cap * static_cast<double>(rows) / 2.0;
     } else if (xpoint) {
       const double c = std::max(cell.capacitance_on, cell.capacitance_off);
@@ -330,9 +344,16 @@ SubArray size_subarray(const DeviceModel& d, const SubArraySpec& spec, const Arr
     s.cell_read_energy = 2.0 * cell_read_power(d, s) * s.sense_amp.figures.read_latency * n_sel;
     double set_bit = cell_write_energy(d, cell, false);
     double reset_bit = cell_write_energy(d, cell, true);
-    // Bitline charged to the write voltage, or to Vdd in current mode [note §2.9].
-    set_bit += line_cap * (cell.set_voltage_mode ? cell.set_voltage * cell.set_voltage : d.vdd * d.vdd);
-    reset_bit += line_cap * (cell.reset_voltage_mode ? cell.reset_voltage * cell.reset_voltage : d.vdd * d.vdd);
+    // Bitline charged to the write voltage, or to Vdd in current mode [note §2.9]. SOT-MRAM charges
+    // its own write line instead: wire plus the write transistors' drains (note §2.10).
+    double write_line_cap = line_cap;
+    if (cell.separate_write_path) {
+      const double write_drain = circuit::drain_cap(d, access_width, Channel::nmos, cell_width);
+      write_line_cap = write_drain + s.bitline_length * spec.local_wire_cap_per_length +
+                       write_drain * static_cast<double>(rows) / 2.0 + cap_bm_energy;
+    }
+    set_bit += write_line_cap * (cell.set_voltage_mode ? cell.set_voltage * cell.set_voltage : d.vdd * d.vdd);
+    reset_bit += write_line_cap * (cell.reset_voltage_mode ? cell.reset_voltage * cell.reset_voltage : d.vdd * d.vdd);
     s.cell_set_energy = set_bit * n_sel;
     s.cell_reset_energy = reset_bit * n_sel;
     if (cell.type == ArrayCellType::pcram) {
@@ -446,6 +467,8 @@ SubArrayTiming subarray_delay(const DeviceModel& d, const SubArray& s, double ra
     const double v_s = s.sense_voltage;
     const double t_on = (r_on * line_cap + wire_term) * std::log((v_pre - v_on) / (v_pre - v_on - v_s));
     const double t_off = (r_off * line_cap + wire_term) * std::log((v_off - v_pre) / (v_off - v_pre - v_s));
+    t.bitline_on_latency = t_on;
+    t.bitline_off_latency = t_off;
     t.bitline_latency = std::max(t_on, t_off);
     t.ramp_out = 0.0;  // NVSim leaves the bitline slope at 0 here; the mux ignores it anyway
   }

@@ -97,7 +97,7 @@ CellFigures FefetCell::characterize(const CellContext& context) const {
   f.write.set_voltage = f.write.reset_voltage = s.write_voltage;
   f.write.set_pulse = f.write.reset_pulse = s.write_pulse;
   if (context.technology) {
-    const Device& d = context.technology->device(s.flavour);
+    const Device& d = context.technology->device(context.flavour.empty() ? s.flavour : context.flavour);
     const double width = s.width_f * context.technology->node;
     const double low = s.low_threshold ? *s.low_threshold : d.need(d.vth, "vth");
     const double high = low + s.memory_window;

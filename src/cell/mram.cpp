@@ -420,6 +420,8 @@ void add_sources(CellFigures& f, std::initializer_list<const std::string*> sourc
 // STT-MRAM
 
 CellFigures SttMramCell::characterize(const CellContext& context) const {
+  AccessSpec access = spec_.access;
+  if (!context.flavour.empty()) access.flavour = context.flavour;
   const SttMramSpec& s = spec_;
   CellFigures f;
   f.cell_type = "stt_mram";
@@ -440,18 +442,18 @@ CellFigures SttMramCell::characterize(const CellContext& context) const {
   const double rap_write = antiparallel_resistance_at_current(s.mtj, iw);
   double r_access = 0.0;
   if (context.technology) {
-    const Drive d = size_access(s.access, *context.technology, context.temperature, iw);
+    const Drive d = size_access(access, *context.technology, context.temperature, iw);
     r_access = d.on_resistance;
     f.access.device = AccessDevice::cmos;
     f.access.fins = d.fins;
     if (d.width) f.access.width_f = *d.width / context.technology->node;
     set_layout_area(f, s.layout, *context.technology, drive_size(d));
     if (d.fins) f.access.width_f = std::nullopt;
-    f.leakage = standby_leakage(s.access, *context.technology, context.temperature, d);
+    f.leakage = standby_leakage(access, *context.technology, context.temperature, d);
   } else {
     f.notes.push_back("no node: write energy counts the MTJ only, without the access transistor");
   }
-  if (context.technology) check_write_headroom(f, iw, rap_write + r_access, *context.technology, s.access.flavour);
+  if (context.technology) check_write_headroom(f, iw, rap_write + r_access, *context.technology, access.flavour);
   f.write.set_energy = iw * iw * (rap_write + r_access) * s.write_pulse;
   f.write.reset_energy = iw * iw * (s.mtj.parallel_resistance() + r_access) * s.write_pulse;
   add_sources(f, {&s.source, &s.mtj.source, &s.access.source, &s.layout.source});
@@ -462,6 +464,8 @@ CellFigures SttMramCell::characterize(const CellContext& context) const {
 // SOT-MRAM
 
 CellFigures SotMramCell::characterize(const CellContext& context) const {
+  AccessSpec access = spec_.access;
+  if (!context.flavour.empty()) access.flavour = context.flavour;
   const SotMramSpec& s = spec_;
   CellFigures f;
   f.cell_type = "sot_mram";
@@ -493,8 +497,8 @@ CellFigures SotMramCell::characterize(const CellContext& context) const {
   const double r_hm = hm.resistivity * hm.length / (hm.width * hm.thickness);
   double r_access = 0.0;
   if (context.technology) {
-    const Drive write = size_access(s.access, *context.technology, context.temperature, iw);
-    const Drive read = size_access(s.access, *context.technology, context.temperature, *f.read.current);
+    const Drive write = size_access(access, *context.technology, context.temperature, iw);
+    const Drive read = size_access(access, *context.technology, context.temperature, *f.read.current);
     r_access = write.on_resistance;
     f.access.device = AccessDevice::cmos;
     f.access.fins = write.fins;
@@ -504,13 +508,13 @@ CellFigures SotMramCell::characterize(const CellContext& context) const {
       f.access.read_width_f = *read.width / context.technology->node;
     }
     set_layout_area(f, s.layout, *context.technology, drive_size(write) + drive_size(read));
-    f.leakage = standby_leakage(s.access, *context.technology, context.temperature, write) +
-                standby_leakage(s.access, *context.technology, context.temperature, read);
+    f.leakage = standby_leakage(access, *context.technology, context.temperature, write) +
+                standby_leakage(access, *context.technology, context.temperature, read);
   } else {
     f.notes.push_back("no node: write energy counts the heavy metal only, without the write transistor");
   }
   // Both write directions drive the same current through the heavy metal and the write transistor.
-  if (context.technology) check_write_headroom(f, iw, r_hm + r_access, *context.technology, s.access.flavour);
+  if (context.technology) check_write_headroom(f, iw, r_hm + r_access, *context.technology, access.flavour);
   f.write.set_energy = f.write.reset_energy = iw * iw * (r_hm + r_access) * s.write_pulse;
   add_sources(f, {&s.source, &s.mtj.source, &hm.source, &s.free_layer.source, &s.access.source, &s.layout.source});
   return f;

@@ -66,7 +66,7 @@ CellFigures SramCell::characterize(const CellContext& context) const {
   f.nvsim.process_node_nm = s.process_node_nm;
   if (context.technology) {
     const double F = context.technology->node;
-    const Device& device = context.technology->device(s.flavour);
+    const Device& device = context.technology->device(context.flavour.empty() ? s.flavour : context.flavour);
     f.leakage =
         sram_cell_leakage(device, context.temperature, s.access_width_f * F, s.nmos_width_f * F, s.pmos_width_f * F);
     if (context.technology->process == "finfet")

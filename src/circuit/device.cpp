@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "deepnvm/core/error.h"
 #include "deepnvm/tech/formulas.h"
@@ -31,9 +32,9 @@ MaxWidths max_widths(const DeviceModel& d, double width_n, double width_p, doubl
 // One diffusion network (N or P) of a gate after folding: how many fingers and how tall.
 struct Network {
   int fingers = 1;
-  double height = 0.0;          // height of the diffusion (the device width, or the region limit)
-  double finger_width = 0.0;    // poly-to-poly width added by the fingers (area model)
-  double drain_extra = 0.0;     // extra drain strip width from folding (capacitance model)
+  double height = 0.0;        // height of the diffusion (the device width, or the region limit)
+  double finger_width = 0.0;  // poly-to-poly width added by the fingers (area model)
+  double drain_extra = 0.0;   // extra drain strip width from folding (capacitance model)
 };
 Network fold(const DeviceModel& d, double width, double max_width) {
   Network net;
@@ -60,36 +61,81 @@ Network fold(const DeviceModel& d, double width, double max_width) {
 DeviceModel make_device_model(const Technology& technology, std::string_view flavour, double temperature,
                               double max_nmos_size_f) {
   const Device& dev = technology.device(flavour);
+  const bool finfet = technology.process == "finfet";
   DeviceModel d;
   d.feature_size = technology.node;
   d.temperature = temperature;
+  // FinFET with fin geometry: per-effective-width values become per drawn width at whole fins (one
+  // fin per 2F drawn, NS-Cache formula.cpp), scale = W_eff,fin / 2F. Planar and fin-less: scale 1.
+  double scale = 1.0;
+  if (finfet) {
+    std::optional<double> fin = dev.fin_effective_width;
+    if (!fin && dev.fin_height && dev.fin_width) fin = 2.0 * *dev.fin_height + *dev.fin_width;
+    if (fin) {
+      d.fin_effective_width = *fin;
+      d.fin_drawn_width = 2.0 * technology.node;
+      scale = d.fin_effective_width / d.fin_drawn_width;
+    }
+  }
   d.vdd = dev.vdd;
-  d.vth = dev.need(dev.vth, "vth");
   d.gate_length = dev.gate_length;
-  d.cap_ideal_gate = dev.gate_cap_ideal;
-  d.cap_fringe = dev.fringe_cap;
-  d.cap_overlap = dev.overlap_cap.value_or(0.2 * dev.gate_cap_ideal);  // NVSim: C_ov = 0.2 C_gi
-  d.cap_ox = dev.need(dev.oxide_cap, "oxide_cap");
+  d.cap_ideal_gate = dev.gate_cap_ideal * scale;
+  d.cap_fringe = dev.fringe_cap * scale;
+  d.cap_overlap = dev.overlap_cap.value_or(0.2 * dev.gate_cap_ideal) * scale;  // NVSim: C_ov = 0.2 C_gi
   d.cap_junction = junction_cap_bottom(dev.vdd);
   d.cap_sidewall = junction_cap_sidewall(dev.vdd);
   d.cap_drain_to_channel = junction_cap_gate_edge(dev.vdd);
-  d.mobility_n = dev.need(dev.electron_mobility, "electron_mobility");
-  d.mobility_p = dev.need(dev.hole_mobility, "hole_mobility");
-  d.vdsat_n = d.gate_length * kSaturationVelocity / d.mobility_n;
-  d.vdsat_p = d.gate_length * kSaturationVelocity / d.mobility_p;
+  if (finfet) {  // junction caps a FinFET source states (McPAT 16 nm: C_j = 0) win over NVSim's planar ones
+    d.cap_junction = dev.bottom_junction_cap.value_or(d.cap_junction);
+    d.cap_sidewall = dev.sidewall_junction_cap.value_or(d.cap_sidewall);
+  }
+  if (finfet && dev.drain_cap_total) d.drain_cap_per_width = *dev.drain_cap_total * scale;
+  if (finfet && dev.transconductance_per_width) {
+    // g_m comes from the table (NeuroSim gm_oncurrent), so V_th, C_ox and the mobilities are unused.
+    d.transconductance_per_width = *dev.transconductance_per_width * scale;
+    d.vth = dev.vth.value_or(0.0);
+    d.cap_ox = dev.oxide_cap.value_or(0.0);
+  } else {
+    d.vth = dev.need(dev.vth, "vth");
+    d.cap_ox = dev.need(dev.oxide_cap, "oxide_cap");
+    d.mobility_n = dev.need(dev.electron_mobility, "electron_mobility");
+    d.mobility_p = dev.need(dev.hole_mobility, "hole_mobility");
+    d.vdsat_n = d.gate_length * kSaturationVelocity / d.mobility_n;
+    d.vdsat_p = d.gate_length * kSaturationVelocity / d.mobility_p;
+  }
   d.pn_size_ratio = dev.pn_size_ratio;
   d.effective_resistance_multiplier = dev.effective_resistance_multiplier;
-  d.on_current_n = dev.current(DeviceCurrent::on_n, temperature);
-  d.on_current_p = dev.current(DeviceCurrent::on_p, temperature);
-  d.off_current_n = dev.current(DeviceCurrent::off_n, temperature);
-  d.off_current_p = dev.current(DeviceCurrent::off_p, temperature);
+  d.on_current_n = dev.current(DeviceCurrent::on_n, temperature) * scale;
+  d.on_current_p = dev.current(DeviceCurrent::on_p, temperature) * scale;
+  d.off_current_n = dev.current(DeviceCurrent::off_n, temperature) * scale;
+  d.off_current_p = dev.current(DeviceCurrent::off_p, temperature) * scale;
   d.max_nmos_width = max_nmos_size_f * d.feature_size;
   return d;
 }
 
-double gate_cap(const DeviceModel& d, double width) { return d.cap_gate_per_width() * width; }
+int DeviceModel::fins(double width) const {
+  if (!finfet() || width <= 0.0) return 0;
+  // The tolerance keeps a width of exactly k fins (k * 2F in floating point) at k fins.
+  return std::max(1, static_cast<int>(std::ceil(width / fin_drawn_width - 1e-9)));
+}
+
+double gate_cap(const DeviceModel& d, double width) { return d.cap_gate_per_width() * d.electrical_width(width); }
 
 GateCaps gate_caps(const DeviceModel& d, Gate gate, int inputs, double width_n, double width_p, double region_height) {
+  if (d.finfet()) {
+    width_n = d.electrical_width(width_n);
+    width_p = d.electrical_width(width_p);
+    if (d.drain_cap_per_width > 0.0) {
+      // NeuroSim's total drain cap per width; a parallel network exposes `inputs` drains, a series one.
+      const double k = inputs;
+      const double n_drains = gate == Gate::nor ? k : 1.0;
+      const double p_drains = gate == Gate::nand ? k : 1.0;
+      GateCaps caps;
+      caps.output = d.drain_cap_per_width * (n_drains * width_n + p_drains * width_p);
+      caps.input = gate_cap(d, width_n) + gate_cap(d, width_p);
+      return caps;
+    }
+  }
   const MaxWidths max = max_widths(d, width_n, width_p, region_height);
   const Network n = fold(d, width_n, max.n);
   const Network p = fold(d, width_p, max.p);
@@ -127,8 +173,9 @@ double drain_cap(const DeviceModel& d, double width, Channel channel, double reg
                                   : gate_caps(d, Gate::inv, 1, 0.0, width, region_height).output;
 }
 
-Footprint gate_area(const DeviceModel& d, Gate gate, int inputs, double width_n, double width_p,
-                    double region_height) {
+Footprint gate_area(const DeviceModel& d, Gate gate, int inputs, double width_n, double width_p, double region_height) {
+  width_n = d.electrical_width(width_n);
+  width_p = d.electrical_width(width_p);
   const MaxWidths max = max_widths(d, width_n, width_p, region_height);
   // The area model folds without the 3F check of the capacitance model (NVSim does the same).
   auto fold_area = [&](double width, double max_width) {
@@ -172,6 +219,8 @@ Footprint gate_area(const DeviceModel& d, Gate gate, int inputs, double width_n,
 }
 
 double gate_leakage(const DeviceModel& d, Gate gate, int inputs, double width_n, double width_p) {
+  width_n = d.electrical_width(width_n);
+  width_p = d.electrical_width(width_p);
   // Average-state stack factors of NVSim's constant.h (AVG_RATIO_LEAK_*).
   switch (gate) {
     case Gate::inv:
@@ -186,10 +235,11 @@ double gate_leakage(const DeviceModel& d, Gate gate, int inputs, double width_n,
 
 double on_resistance(const DeviceModel& d, double width, Channel channel) {
   const double current = channel == Channel::nmos ? d.on_current_n : d.on_current_p;
-  return d.effective_resistance_multiplier * d.vdd / (current * width);
+  return d.effective_resistance_multiplier * d.vdd / (current * d.electrical_width(width));
 }
 
 double transconductance(const DeviceModel& d, double width, Channel channel) {
+  if (d.transconductance_per_width > 0.0) return d.transconductance_per_width * d.electrical_width(width);
   const bool n = channel == Channel::nmos;
   const double overdrive = std::min(n ? d.vdsat_n : d.vdsat_p, d.vdd - d.vth);
   return (n ? d.mobility_n : d.mobility_p) * d.cap_ox / 2.0 * width / d.gate_length * overdrive;

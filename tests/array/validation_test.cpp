@@ -11,7 +11,6 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <set>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -32,6 +31,7 @@ constexpr std::array<const char*, 6> kMetrics{"area", "read latency", "write lat
 struct CaseOutcome {
   std::string id, group, note;
   bool evaluated = false;
+  bool below_22nm = false;  // NVSim has no device data there; we use deepnvm's FinFET tables
   std::string error;  // our error message, when we refuse the case
   std::array<std::optional<double>, 6> ours, theirs;
   bool same_organization = true;
@@ -66,6 +66,7 @@ CaseOutcome run_case(const json& c) {
   out.group = c["group"];
   out.note = c.value("note", json()).is_string() ? c["note"].get<std::string>() : "";
   out.nvsim_seconds = c.value("wall_seconds_precise", 0.0);
+  out.below_22nm = std::stoi(c["inputs"]["cfg"]["ProcessNode"].get<std::string>()) < 22;
   const auto start = std::chrono::steady_clock::now();
   try {
     const ArrayResult r = evaluate_case(c);
@@ -179,18 +180,17 @@ TEST(ArrayValidation, ForcedRamsMatchNvsim) {
   ASSERT_EQ(accepted.size(), 108u);
   append_report(report(accepted, "Part A: forced-organisation RAMs (accepted by NVSim)"));
   append_report(report(rejected, "Part A: cases NVSim rejects"));
-  // Known gap, listed so that any other refusal fails: bus (non-H-tree) routing is not modelled yet.
-  const std::set<std::string> not_yet{"nvsim-A-088", "nvsim-A-089", "nvsim-A-090",
-                                      "nvsim-A-091", "nvsim-A-092", "nvsim-A-108"};
   std::string refused;
   for (const auto& c : accepted)
-    if (!c.evaluated && !not_yet.contains(c.id)) refused += fmt::format("{}: {}\n", c.id, c.error);
+    if (!c.evaluated) refused += fmt::format("{}: {}\n", c.id, c.error);
   EXPECT_EQ(refused, "") << "cases NVSim accepts that we refuse";
   EXPECT_EQ(check_goals(accepted, 0.10, 0.25), "");
   // Every case NVSim rejects is refused with a reason, except below 22 nm (our FinFET tables).
   for (const auto& c : rejected) {
-    if (c.note.find("16 nm") != std::string::npos || c.note.find("14 nm") != std::string::npos) continue;
-    EXPECT_FALSE(c.evaluated) << c.id << " is accepted, NVSim rejects it";
+    if (c.below_22nm)
+      EXPECT_TRUE(c.evaluated) << c.id << ": " << c.error;
+    else
+      EXPECT_FALSE(c.evaluated) << c.id << " is accepted, NVSim rejects it";
   }
 }
 

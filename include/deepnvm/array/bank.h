@@ -10,6 +10,9 @@
 #include <string_view>
 
 #include "deepnvm/array/mat.h"
+#include "deepnvm/circuit/comparator.h"
+#include "deepnvm/circuit/mux.h"
+#include "deepnvm/circuit/sense_amp.h"
 #include "deepnvm/circuit/wire.h"
 
 namespace deepnvm {
@@ -62,6 +65,21 @@ struct Bank {
   double tree_read_latency = 0.0, tree_write_latency = 0.0;
   double tree_read_energy = 0.0, tree_write_energy = 0.0, tree_leakage = 0.0;
   MatTiming mat_timing;
+
+  // Bus ("non-H-tree") banks only [NVSim BankWithoutHtree.cpp; note §1.5]: the tree_* figures above
+  // hold the bank's share beyond the mats ("Non-H-Tree" lines of NVSim's report).
+  bool bus_routing = false;
+  // External sensing: the sense amps at the bank edge (one per output bit; tag: per bit of every
+  // way), the global bitline mux in front of them (one input per group of active mats), and, in a tag
+  // array, the way comparators that moved out of the mats.
+  bool external_sensing = false;
+  circuit::SenseAmp global_sense_amp;
+  circuit::Mux global_bitline_mux;
+  bool has_global_comparator = false;
+  circuit::Comparator global_comparator;
+  // RC delay of the longest global bitline (external sensing), for reads (including the local
+  // bitline it replaces) and writes; the global mux and sense amp come on top.
+  double global_bitline_read_latency = 0.0, global_bitline_write_latency = 0.0;
   double area() const { return height * width; }
 };
 
@@ -75,8 +93,15 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
                    const BankSpec& spec);
 
 /// @brief The same for bus ("non-H-tree") routing [NVSim BankWithoutHtree.cpp; note §1.5]: global
-/// lines run vertically past the mats; with external sensing the sense amps sit at the bank edge
-/// behind a global bitline mux. Same contract as evaluate_bank.
+/// lines run vertically past the mats, mat row i (from the edge) at the end of a wire H_mat (N_matR - i)
+/// long. Internal sensing: the longest wire's delay once (reads and writes), wire energy of the active
+/// rows, wire leakage of the active rows only (quirk Q11). External sensing (spec.subarray.
+/// internal_sensing == false): the mats have no sense amps; one global sense amp per output bit sits at
+/// the bank edge behind a global bitline mux of (mats / active mats) inputs, and the global bitline RC
+/// replaces the local bitline delay of voltage-sensed cells. Invalid with repeated global wires and
+/// external sensing (as in NVSim), and for SRAM with external sensing unless the cell's read voltage
+/// exceeds its sense voltage (NVSim's log of a non-positive ratio prints -inf latencies). Same
+/// contract as evaluate_bank; tree_* hold NVSim's "Non-H-Tree" shares.
 Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
                        const BankSpec& spec);
 

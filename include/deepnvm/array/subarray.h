@@ -34,7 +34,11 @@ struct ArrayCell {
   AccessDevice access = AccessDevice::cmos;
   double area_f2 = 0.0;
   double width_f = 0.0, height_f = 0.0;  // cell pitch along the wordline / along the bitline, in F
-  double access_width_f = 0.0;           // AccessCMOSWidth
+  double access_width_f = 0.0;           // AccessCMOSWidth (2T SOT-MRAM: the write transistor)
+  // SOT-MRAM (2T-1MTJ, not in NVSim; note §2.10): the write current flows through the heavy metal
+  // and the write transistor only, the read path is the MTJ and its own read transistor.
+  bool separate_write_path = false;
+  double read_access_width_f = 0.0;  // read transistor, F (0 unless separate_write_path)
   double sram_nmos_width_f = 2.08, sram_pmos_width_f = 1.23;
   double r_on = 0.0, r_off = 0.0;  // cell only (access resistance is added by the subarray)
   bool voltage_sense = false;      // ReadMode: voltage (true) or current (false)
@@ -51,6 +55,9 @@ struct ArrayCell {
 /// @brief Flattens a characterized cell (deepnvm::load_nvsim_cell(...)->characterize(...)) into
 /// what the subarray reads, applying NVSim's cell-file defaults (MemCell constructor). Throws
 /// ModelError for a cell type NVSim's subarray cannot model (e.g. FeFET) or missing geometry.
+/// A cell characterized at a FinFET node gives fins instead of widths; a device of n fins becomes
+/// the drawn width 2n F (NS-Cache's n_fin = ceil(W / 2F), see circuit::DeviceModel). "sot_mram"
+/// maps to NVSim's MRAM with separate_write_path and the read transistor of access.read_*.
 ArrayCell make_array_cell(const CellFigures& cell);
 
 /// @brief Inputs of one subarray, mirroring NVSim's SubArray::Initialize arguments plus the
@@ -132,7 +139,11 @@ struct SubArray {
 /// @brief Sizes one subarray of `spec` built from `cell` with the periphery (and access) devices
 /// of `device`: NVSim's SubArray::Initialize, CalculateArea and CalculatePower [NVSim
 /// SubArray.cpp:43-420, 422-494, 662-872; note §1.3, §1.6 rules 3-8, §2.3-2.13]. An illegal design
-/// comes back with valid = false and a short reason; it never throws for one.
+/// comes back with valid = false and a short reason; it never throws for one. SOT-MRAM (not in
+/// NVSim, note §2.10): reads through the MTJ and the read transistor, the read bitline and its muxes
+/// carry only the read current, one gate per cell on each of the read and write wordlines (the row
+/// decoder is sized for the heavier), and a write costs the cell's energy plus C V_dd^2 of the write
+/// line (wire and write-transistor drains).
 SubArray size_subarray(const circuit::DeviceModel& device, const SubArraySpec& spec, const ArrayCell& cell);
 
 /// @brief Latencies of a sized subarray, with NVSim's per-subarray breakdown.
@@ -142,6 +153,9 @@ struct SubArrayTiming {
   double row_decoder_latency = 0.0;               // read = write for the row decoder
   double column_decoder_latency = 0.0;            // max of the three mux decoders
   double bitline_latency = 0.0;
+  // Voltage-sensed MRAM/PCM/ReRAM: the bitline delay of the on and off cell (bitline_latency is the
+  // larger); a bus bank with external sensing adds the global bitline to each (NVSim bitlineDelayOn/Off).
+  double bitline_on_latency = 0.0, bitline_off_latency = 0.0;
   double sense_amp_latency = 0.0;
   double bitline_mux_latency = 0.0, output_mux_lev1_latency = 0.0, output_mux_lev2_latency = 0.0;
   double mux_latency = 0.0;        // bitline mux + both output mux levels

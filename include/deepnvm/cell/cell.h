@@ -26,8 +26,15 @@ std::string_view to_string(AccessDevice d);
 /// Where a cell is characterized: the node (null: node-dependent figures stay unknown) and the
 /// operating temperature.
 struct CellContext {
+  CellContext() = default;
+  CellContext(const Technology* technology_, double temperature_, std::string flavour_ = {})
+      : technology(technology_), temperature(temperature_), flavour(std::move(flavour_)) {}
+
   const Technology* technology = nullptr;
   double temperature = 350.0;  // K; NVSim's samples and the reference runs use 350 K
+  /// The device flavour of the cell's transistors when the caller fixes it (an NVSim run uses its
+  /// DeviceRoadmap for the cell too); empty: the cell file's own flavour.
+  std::string flavour;
 };
 
 struct ReadFigures {
