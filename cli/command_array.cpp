@@ -31,15 +31,17 @@ std::filesystem::path locate_cell(const NvsimConfig& config, const std::string& 
     if (fs::is_regular_file(p)) return p;
   std::string list;
   for (const auto& p : tried) list += (list.empty() ? "" : ", ") + p.string();
-  throw IoError(config.cell_file_as_written, fmt::format("cell file not found (looked for {}; --cell-dir adds a folder)", list));
+  throw IoError(config.cell_file_as_written,
+                fmt::format("cell file not found (looked for {}; --cell-dir adds a folder)", list));
 }
 
 std::string human(const ArrayResult& r) {
   const ArrayFigures& f = r.figures;
   const bool cache = r.target == DesignTarget::cache;
   Table t({"figure", "value"});
-  t.row({"design", fmt::format("{} of {} cells ({}), {} at {}", cache ? "cache" : "RAM", r.cell_name, r.cell_type,
-                               format_quantity(r.node, dim::length), format_quantity(r.temperature, dim::temperature))});
+  t.row(
+      {"design", fmt::format("{} of {} cells ({}), {} at {}", cache ? "cache" : "RAM", r.cell_name, r.cell_type,
+                             format_quantity(r.node, dim::length), format_quantity(r.temperature, dim::temperature))});
   t.row({"area", format_quantity(f.area, dim::area)});
   if (cache) {
     t.row({"hit / miss latency", fmt::format("{} / {}", format_quantity(f.hit_latency, dim::time),
@@ -61,9 +63,9 @@ std::string human(const ArrayResult& r) {
   t.row({"leakage", format_quantity(f.leakage, dim::power)});
   auto organisation = [](const ArrayDesign& d) {
     const BankSpec& s = d.spec;
-    return fmt::format("{}x{} mats ({}x{} active), {}x{} subarrays of {} x {}, mux {}/{}/{}", s.mat_rows,
-                       s.mat_columns, s.active_mat_rows, s.active_mat_columns, s.subarray_rows, s.subarray_columns,
-                       d.bank.mat.subarray.spec.rows, d.bank.mat.subarray.spec.columns, s.subarray.mux_sense_amp,
+    return fmt::format("{}x{} mats ({}x{} active), {}x{} subarrays of {} x {}, mux {}/{}/{}", s.mat_rows, s.mat_columns,
+                       s.active_mat_rows, s.active_mat_columns, s.subarray_rows, s.subarray_columns,
+                       d.bank.mat->subarray.spec.rows, d.bank.mat->subarray.spec.columns, s.subarray.mux_sense_amp,
                        s.subarray.mux_output_lev1, s.subarray.mux_output_lev2);
   };
   t.row({cache ? "data array" : "organisation", organisation(r.data)});
@@ -75,7 +77,8 @@ std::string human(const ArrayResult& r) {
 }  // namespace
 
 Action add_array_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("array", "Memory arrays and caches: area, latency, energy and leakage (NVSim-compatible)");
+  auto* cmd =
+      app.add_subcommand("array", "Memory arrays and caches: area, latency, energy and leakage (NVSim-compatible)");
   auto args = std::make_shared<ArrayArgs>();
   cmd->add_option("--nvsim-cfg", args->nvsim_cfg, "An NVSim .cfg file to evaluate")->required();
   cmd->add_option("--cell-dir", args->cell_dir, "Also look for the cfg's MemoryCellInputFile in this folder");
@@ -83,7 +86,7 @@ Action add_array_command(CLI::App& app) {
   return [args](const Context& ctx) {
     NvsimConfig config = load_nvsim_config(args->nvsim_cfg);
     config.cell_file = locate_cell(config, args->cell_dir);
-    const ArrayResult result = evaluate_nvsim_config(config, ctx.data_dir);
+    const ArrayResult result = evaluate_nvsim_config(config, ctx.data_dir, ctx.options.threads);
     if (!ctx.options.quiet)
       for (const auto& w : result.warnings) fmt::print(stderr, "deepnvm: warning: {}\n", w);
     if (!args->emit_nvsim.empty()) write_file_atomic(args->emit_nvsim, to_nvsim_config(config));

@@ -11,35 +11,52 @@ using json = nlohmann::ordered_json;
 // The wording NVSim prints, which the reference data (and so our JSON) uses.
 std::string_view wire_label(WireType t) {
   switch (t) {
-    case WireType::local_aggressive: return "Local Aggressive";
-    case WireType::local_conservative: return "Local Conservative";
-    case WireType::semi_aggressive: return "Semi-Global Aggressive";
-    case WireType::semi_conservative: return "Semi-Global Conservative";
-    case WireType::global_aggressive: return "Global Aggressive";
-    case WireType::global_conservative: return "Global Conservative";
+    case WireType::local_aggressive:
+      return "Local Aggressive";
+    case WireType::local_conservative:
+      return "Local Conservative";
+    case WireType::semi_aggressive:
+      return "Semi-Global Aggressive";
+    case WireType::semi_conservative:
+      return "Semi-Global Conservative";
+    case WireType::global_aggressive:
+      return "Global Aggressive";
+    case WireType::global_conservative:
+      return "Global Conservative";
   }
   return "";
 }
 
 std::string_view repeater_label(RepeaterType r) {
   switch (r) {
-    case RepeaterType::none: return "No Repeaters";
-    case RepeaterType::optimal: return "Fully-Optimized Repeaters";
-    case RepeaterType::penalty_5: return "Repeaters with 5% Overhead";
-    case RepeaterType::penalty_10: return "Repeaters with 10% Overhead";
-    case RepeaterType::penalty_20: return "Repeaters with 20% Overhead";
-    case RepeaterType::penalty_30: return "Repeaters with 30% Overhead";
-    case RepeaterType::penalty_40: return "Repeaters with 40% Overhead";
-    case RepeaterType::penalty_50: return "Repeaters with 50% Overhead";
+    case RepeaterType::none:
+      return "No Repeaters";
+    case RepeaterType::optimal:
+      return "Fully-Optimized Repeaters";
+    case RepeaterType::penalty_5:
+      return "Repeaters with 5% Overhead";
+    case RepeaterType::penalty_10:
+      return "Repeaters with 10% Overhead";
+    case RepeaterType::penalty_20:
+      return "Repeaters with 20% Overhead";
+    case RepeaterType::penalty_30:
+      return "Repeaters with 30% Overhead";
+    case RepeaterType::penalty_40:
+      return "Repeaters with 40% Overhead";
+    case RepeaterType::penalty_50:
+      return "Repeaters with 50% Overhead";
   }
   return "";
 }
 
 std::string_view buffer_label(BufferDesignStyle s) {
   switch (s) {
-    case BufferDesignStyle::latency: return "Latency-Optimized";
-    case BufferDesignStyle::balance: return "Latency-Area-Balanced";
-    case BufferDesignStyle::area: return "Area-Optimized";
+    case BufferDesignStyle::latency:
+      return "Latency-Optimized";
+    case BufferDesignStyle::balance:
+      return "Latency-Area-Balanced";
+    case BufferDesignStyle::area:
+      return "Area-Optimized";
   }
   return "";
 }
@@ -52,7 +69,7 @@ json wire_json(const WireChoice& w) {
 
 json organization_json(const ArrayDesign& d, bool cache) {
   const BankSpec& s = d.spec;
-  const SubArray& sub = d.bank.mat.subarray;
+  const SubArray& sub = d.bank.mat->subarray;
   json o{{"mats_per_bank", {s.mat_rows, s.mat_columns}},
          {"active_mat_rows", s.active_mat_rows},
          {"active_mat_cols", s.active_mat_columns},
@@ -73,28 +90,24 @@ json organization_json(const ArrayDesign& d, bool cache) {
 
 json breakdown_json(const ArrayDesign& d, bool set_reset) {
   const Bank& b = d.bank;
-  const Mat& m = b.mat;
+  const Mat& m = *b.mat;
   const SubArray& sub = m.subarray;
   const MatTiming& mt = b.mat_timing;
   const SubArrayTiming& st = mt.subarray;
   json out;
-  out["area"] = json{{"height_m", b.height},           {"width_m", b.width},
-                     {"mat_height_m", m.height},         {"mat_width_m", m.width},
-                     {"mat_area_m2", m.area()},          {"subarray_height_m", sub.height},
-                     {"subarray_width_m", sub.width},    {"subarray_area_m2", sub.area()}};
-  out["read_latency"] = json{{"total_s", b.read_latency},
-                             {"htree_s", b.tree_read_latency},
-                             {"mat_s", mt.read_latency},
-                             {"predecoder_s", mt.predecoder_latency},
-                             {"subarray_s", st.read_latency},
-                             {"row_decoder_s", st.row_decoder_latency},
-                             {"bitline_s", st.bitline_latency},
-                             {"senseamp_s", st.sense_amp_latency},
-                             {"mux_s", st.mux_latency},
-                             {"precharge_s", st.precharge_latency}};
+  out["area"] = json{{"height_m", b.height},          {"width_m", b.width},
+                     {"mat_height_m", m.height},      {"mat_width_m", m.width},
+                     {"mat_area_m2", m.area()},       {"subarray_height_m", sub.height},
+                     {"subarray_width_m", sub.width}, {"subarray_area_m2", sub.area()}};
+  out["read_latency"] = json{{"total_s", b.read_latency},       {"htree_s", b.tree_read_latency},
+                             {"mat_s", mt.read_latency},        {"predecoder_s", mt.predecoder_latency},
+                             {"subarray_s", st.read_latency},   {"row_decoder_s", st.row_decoder_latency},
+                             {"bitline_s", st.bitline_latency}, {"senseamp_s", st.sense_amp_latency},
+                             {"mux_s", st.mux_latency},         {"precharge_s", st.precharge_latency}};
   if (m.has_comparator) out["read_latency"]["comparator_s"] = mt.comparator_latency;
   auto write_latency = [&](double total, double mat, double subarray, const char* pulse_key, double pulse) {
-    json w{{"total_s", total}, {"htree_s", b.tree_write_latency}, {"mat_s", mat}, {"predecoder_s", mt.predecoder_latency},
+    json w{{"total_s", total},       {"htree_s", b.tree_write_latency},
+           {"mat_s", mat},           {"predecoder_s", mt.predecoder_latency},
            {"subarray_s", subarray}, {"row_decoder_s", st.row_decoder_latency}};
     if (sub.cell.type != ArrayCellType::sram) {
       w["charge_s"] = st.charge_latency;
@@ -103,11 +116,13 @@ json breakdown_json(const ArrayDesign& d, bool set_reset) {
     return w;
   };
   if (set_reset) {
-    out["reset_latency"] = write_latency(b.reset_latency, mt.reset_latency, st.reset_latency, "reset_pulse_s",
-                                         sub.cell.reset_pulse);
-    out["set_latency"] = write_latency(b.set_latency, mt.set_latency, st.set_latency, "set_pulse_s", sub.cell.set_pulse);
+    out["reset_latency"] =
+        write_latency(b.reset_latency, mt.reset_latency, st.reset_latency, "reset_pulse_s", sub.cell.reset_pulse);
+    out["set_latency"] =
+        write_latency(b.set_latency, mt.set_latency, st.set_latency, "set_pulse_s", sub.cell.set_pulse);
   } else {
-    out["write_latency"] = write_latency(b.write_latency, mt.write_latency, st.write_latency, "write_pulse_s", st.write_pulse);
+    out["write_latency"] =
+        write_latency(b.write_latency, mt.write_latency, st.write_latency, "write_pulse_s", st.write_pulse);
   }
   json read{{"total_J", b.read_energy},
             {"htree_J", b.tree_read_energy},
@@ -136,7 +151,8 @@ json breakdown_json(const ArrayDesign& d, bool set_reset) {
   if (set_reset) {
     out["reset_dynamic_energy"] =
         write_energy(b.reset_energy, m.reset_energy, sub.reset_energy, "cell_reset_J", sub.cell_reset_energy);
-    out["set_dynamic_energy"] = write_energy(b.set_energy, m.set_energy, sub.set_energy, "cell_set_J", sub.cell_set_energy);
+    out["set_dynamic_energy"] =
+        write_energy(b.set_energy, m.set_energy, sub.set_energy, "cell_set_J", sub.cell_set_energy);
   } else {
     out["write_dynamic_energy"] = write_energy(b.write_energy, m.write_energy, sub.write_energy,
                                                "bitline_and_cell_write_J", sub.bitline_write_energy);
@@ -170,22 +186,22 @@ nlohmann::ordered_json to_json(const ArrayResult& r) {
     out["reset_energy_j"] = f.reset_energy;
   }
   if (cache) {
-    out["organization"] = json{{"data_array", organization_json(r.data, true)},
-                               {"tag_array", organization_json(*r.tag, true)}};
-    out["breakdown"] = json{{"data_array", breakdown_json(r.data, f.set_reset)},
-                            {"tag_array", breakdown_json(*r.tag, f.set_reset)}};
+    out["organization"] =
+        json{{"data_array", organization_json(r.data, true)}, {"tag_array", organization_json(*r.tag, true)}};
+    out["breakdown"] =
+        json{{"data_array", breakdown_json(r.data, f.set_reset)}, {"tag_array", breakdown_json(*r.tag, f.set_reset)}};
   } else {
     out["organization"] = organization_json(r.data, false);
     out["breakdown"] = breakdown_json(r.data, f.set_reset);
   }
   out["context"] = json{{"model", json{{"compat", "nvsim"},
-                      {"node_m", r.node},
-                      {"node_source", r.node_source},
-                      {"temperature_k", r.temperature},
-                      {"cell", r.cell_name},
-                      {"cell_type", r.cell_type},
-                      {"candidates", r.candidates},
-                      {"valid_candidates", r.valid_candidates}}}};
+                                       {"node_m", r.node},
+                                       {"node_source", r.node_source},
+                                       {"temperature_k", r.temperature},
+                                       {"cell", r.cell_name},
+                                       {"cell_type", r.cell_type},
+                                       {"candidates", r.candidates},
+                                       {"valid_candidates", r.valid_candidates}}}};
   out["warnings"] = r.warnings;
   out["ignored_keys"] = r.ignored_keys;
   return out;

@@ -8,7 +8,8 @@ namespace {
 
 int log2_int(double n) { return static_cast<int>(std::log2(n) + 0.1); }
 
-Bank invalid(Bank b, std::string_view reason) {
+// Marks `b` illegal in place (no copy of the bank on the search's hot path).
+Bank& invalid(Bank& b, std::string_view reason) {
   b.valid = false;
   b.invalid_reason = reason;
   return b;
@@ -116,38 +117,42 @@ void size_tree(Bank& b, int sharing, double pitch) {
   auto& vl = b.vertical;
   auto bundle = [&](int bits) { return std::ceil(static_cast<double>(bits) / sharing) * pitch / 2.0; };
   int h = H - 1, v = V - 1;
-  for (; v > h; --v) vl[v].length = v == V - 1 ? b.mat.height / 2.0 : vl[v + 1].length * 2.0;
+  for (; v > h; --v) vl[v].length = v == V - 1 ? b.mat->height / 2.0 : vl[v + 1].length * 2.0;
   for (; v >= 0; --v, --h) {
     if (v == V - 1)
-      vl[v].length = b.mat.height / 2.0;
+      vl[v].length = b.mat->height / 2.0;
     else if (h == H - 1)
       vl[v].length = vl[v + 1].length * 2.0;
     else
       vl[v].length = vl[v + 1].length * 2.0 + bundle(hl[h + 1].bits());
     if (h == H - 1) {
-      hl[h].length = b.mat.width;
+      hl[h].length = b.mat->width;
       for (int i = v; i < V; ++i) hl[h].length += bundle(vl[i].bits());
     } else {
       hl[h].length = hl[h + 1].length * 2.0 + bundle(vl[v].bits());
     }
   }
-  for (; h >= 0; --h) hl[h].length = h == H - 1 ? b.mat.width : hl[h + 1].length * 2.0;
+  for (; h >= 0; --h) hl[h].length = h == H - 1 ? b.mat->width : hl[h + 1].length * 2.0;
 }
 
 }  // namespace
 
 Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
-                   const BankSpec& spec) {
+                   const BankSpec& spec, MatCache* cache) {
   Bank b;
   b.spec = spec;
-  if (!spec.subarray.internal_sensing)
-    return invalid(b, "H-tree routing needs internal sensing (NVSim refuses external sensing with an H-tree)");
+  if (!spec.subarray.internal_sensing) {
+    invalid(b, "H-tree routing needs internal sensing (NVSim refuses external sensing with an H-tree)");
+    return b;
+  }
   const int active_mat_columns = std::min(spec.active_mat_columns, spec.mat_columns);
   const int active_mat_rows = std::min(spec.active_mat_rows, spec.mat_rows);
   b.horizontal_levels = log2_int(spec.mat_columns);
   b.vertical_levels = log2_int(spec.mat_rows);
-  if (b.horizontal_levels >= kMaxTreeLevels || b.vertical_levels >= kMaxTreeLevels)
-    return invalid(b, "more mats than the H-tree model supports");
+  if (b.horizontal_levels >= kMaxTreeLevels || b.vertical_levels >= kMaxTreeLevels) {
+    invalid(b, "more mats than the H-tree model supports");
+    return b;
+  }
 
   TreeRouting r;
   r.address = log2_int(spec.capacity_bits / static_cast<double>(spec.block_bits) / spec.associativity);
@@ -160,7 +165,10 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
   }
   r.columns_to_activate = active_mat_columns;
   r.rows_to_activate = active_mat_rows;
-  if (!route_tree(b, r)) return invalid(b, kExhausted);
+  if (!route_tree(b, r)) {
+    invalid(b, kExhausted);
+    return b;
+  }
 
   MatSpec mat;
   mat.subarray_rows = spec.subarray_rows;
@@ -172,7 +180,10 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
   mat.role = spec.role;
   mat.subarray = spec.subarray;
   if (spec.role == ArrayRole::data) {
-    if (spec.rows_per_set > (1 << r.broadcast)) return invalid(b, "fewer ways per mat than rows per set");
+    if (spec.rows_per_set > (1 << r.broadcast)) {
+      invalid(b, "fewer ways per mat than rows per set");
+      return b;
+    }
     mat.data_bits = r.distribute;
     mat.ways = 1 << r.broadcast;
     // Ways sharing a row are selected by extra column muxing, spread over the three levels.
@@ -184,13 +195,29 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
       mat.subarray.mux_sense_amp *= ways_per_row / extra_outer / extra_outer;
     }
   } else {
-    if (spec.rows_per_set > 1) return invalid(b, "a tag array keeps one set in one row");
-    if (r.distribute == 0) return invalid(b, "a tag mat must hold at least one way");
+    if (spec.rows_per_set > 1) {
+      invalid(b, "a tag array keeps one set in one row");
+      return b;
+    }
+    if (r.distribute == 0) {
+      invalid(b, "a tag mat must hold at least one way");
+      return b;
+    }
     mat.data_bits = r.broadcast;
     mat.ways = r.distribute;
   }
-  b.mat = size_mat(device, cell, mat);
-  if (!b.mat.valid) return invalid(b, b.mat.invalid_reason);
+  if (cache) {
+    const MatCache::Entry& entry = cache->get(device, cell, mat);
+    b.mat = entry.mat;
+    b.mat_timing = entry.timing;
+  } else {
+    b.mat = std::make_shared<const Mat>(size_mat(device, cell, mat));
+    if (b.mat->valid) b.mat_timing = mat_delay(device, *b.mat);
+  }
+  if (!b.mat->valid) {
+    invalid(b, b.mat->invalid_reason);
+    return b;
+  }
 
   // Footprint: mats tiled; unrepeated global wires run over the array on upper metal (no area).
   int sharing = 1;
@@ -199,32 +226,33 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
     sharing = static_cast<int>(std::floor(global_wire.repeater_spacing / global_wire.repeater_height));
     pitch = global_wire.repeated_pitch;
   }
-  b.height = b.mat.height * spec.mat_rows;
-  b.width = b.mat.width * spec.mat_columns;
+  b.height = b.mat->height * spec.mat_rows;
+  b.width = b.mat->width * spec.mat_columns;
   for (int i = 0; i < b.horizontal_levels; ++i)
     b.height += std::ceil(static_cast<double>(b.horizontal[i].bits()) * b.horizontal[i].wires / sharing) * pitch;
   for (int i = 0; i < b.vertical_levels; ++i)
     b.width += std::ceil(static_cast<double>(b.vertical[i].bits()) * b.vertical[i].wires / sharing) * pitch;
   if (spec.role == ArrayRole::data &&
-      (b.height / b.width > kBankAspectRatioLimit || b.width / b.height > kBankAspectRatioLimit))
-    return invalid(b, "bank aspect ratio above the limit");
+      (b.height / b.width > kBankAspectRatioLimit || b.width / b.height > kBankAspectRatioLimit)) {
+    invalid(b, "bank aspect ratio above the limit");
+    return b;
+  }
   size_tree(b, sharing, pitch);
 
   // NVSim drives the mat with an ideal (infinitely fast) input edge.
-  b.mat_timing = mat_delay(device, b.mat, circuit::kInfinite);
   const int active_mats = active_mat_rows * active_mat_columns;
   b.read_latency = b.mat_timing.read_latency;
   b.write_latency = b.mat_timing.write_latency;
   b.set_latency = b.mat_timing.set_latency;
   b.reset_latency = b.mat_timing.reset_latency;
-  b.read_energy = b.mat.read_energy * active_mats;
-  b.write_energy = b.mat.write_energy * active_mats;
-  b.set_energy = b.mat.set_energy * active_mats;
-  b.reset_energy = b.mat.reset_energy * active_mats;
-  b.cell_read_energy = b.mat.cell_read_energy * active_mats;
-  b.cell_set_energy = b.mat.cell_set_energy * active_mats;
-  b.cell_reset_energy = b.mat.cell_reset_energy * active_mats;
-  b.leakage = b.mat.leakage * spec.mat_rows * spec.mat_columns;
+  b.read_energy = b.mat->read_energy * active_mats;
+  b.write_energy = b.mat->write_energy * active_mats;
+  b.set_energy = b.mat->set_energy * active_mats;
+  b.reset_energy = b.mat->reset_energy * active_mats;
+  b.cell_read_energy = b.mat->cell_read_energy * active_mats;
+  b.cell_set_energy = b.mat->cell_set_energy * active_mats;
+  b.cell_reset_energy = b.mat->cell_reset_energy * active_mats;
+  b.leakage = b.mat->leakage * spec.mat_rows * spec.mat_columns;
 
   // The tree: reads cross each level twice (address in, data out), writes once; in fast-mode caches
   // only 1/beta of the write wires switch (quirk Q10).

@@ -13,7 +13,8 @@ namespace {
 
 int log2_int(double n) { return static_cast<int>(std::log2(n) + 0.1); }
 
-Bank invalid(Bank b, std::string_view reason) {
+// Marks `b` illegal in place (no copy of the bank on the search's hot path).
+Bank& invalid(Bank& b, std::string_view reason) {
   b.valid = false;
   b.invalid_reason = reason;
   return b;
@@ -36,7 +37,7 @@ void add_bus_wires(const Bank& b, const circuit::WireModel& wire, int address_bi
                    int active_rows, int active_columns, BusShare& s) {
   const int rows = b.spec.mat_rows;
   for (int i = 0; i < rows; ++i) {
-    const double length = b.mat.height * (rows - i);
+    const double length = b.mat->height * (rows - i);
     const circuit::WireFigures w = circuit::wire_figures(wire, length);
     if (i == 0) {
       s.read_latency += w.delay;
@@ -57,7 +58,7 @@ void add_bus_wires(const Bank& b, const circuit::WireModel& wire, int address_bi
 bool add_global_bitlines(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& wire,
                          const Bank& b, int address_bits, double data_bits, int ways, int active_rows, BusShare& s,
                          double& read_rc, double& write_rc) {
-  const SubArray& sub = b.mat.subarray;
+  const SubArray& sub = b.mat->subarray;
   const SubArrayTiming& t = b.mat_timing.subarray;
   const circuit::Mux& mux = b.global_bitline_mux;
   const double vdd = device.vdd;
@@ -68,7 +69,7 @@ bool add_global_bitlines(const circuit::DeviceModel& device, const ArrayCell& ce
   const double cap_local = sub.bitline_cap + 6.0 * cap_mux;
   const int rows = b.spec.mat_rows;
   for (int i = 0; i < rows; ++i) {
-    const double length = b.mat.height * (rows - i);
+    const double length = b.mat->height * (rows - i);
     const double res_global = length * wire.res_per_length;
     const double cap_global = length * wire.cap_per_length;
     if (cell.type == ArrayCellType::sram) {
@@ -136,14 +137,16 @@ bool add_global_bitlines(const circuit::DeviceModel& device, const ArrayCell& ce
 }  // namespace
 
 Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
-                       const BankSpec& spec) {
+                       const BankSpec& spec, MatCache* cache) {
   Bank b;
   b.spec = spec;
   b.bus_routing = true;
   const bool internal = spec.subarray.internal_sensing;
   b.external_sensing = !internal;
-  if (!internal && global_wire.repeater != circuit::RepeaterKind::none)
-    return invalid(b, "external sensing needs unrepeated global wires (NVSim marks the design invalid)");
+  if (!internal && global_wire.repeater != circuit::RepeaterKind::none) {
+    invalid(b, "external sensing needs unrepeated global wires (NVSim marks the design invalid)");
+    return b;
+  }
   const int active_columns = std::min(spec.active_mat_columns, spec.mat_columns);
   const int active_rows = std::min(spec.active_mat_rows, spec.mat_rows);
 
@@ -162,7 +165,10 @@ Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell
   mat.role = spec.role;
   mat.subarray = spec.subarray;
   if (spec.role == ArrayRole::data) {
-    if (spec.rows_per_set > spec.associativity) return invalid(b, "fewer ways than rows per set");
+    if (spec.rows_per_set > spec.associativity) {
+      invalid(b, "fewer ways than rows per set");
+      return b;
+    }
     mat.data_bits = spec.block_bits / active_rows / active_columns;
     mat.ways = spec.associativity;
     // Ways sharing a row are selected by extra column muxing, spread over the three levels.
@@ -174,13 +180,29 @@ Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell
       mat.subarray.mux_sense_amp *= ways_per_row / extra_outer / extra_outer;
     }
   } else {
-    if (spec.rows_per_set > 1) return invalid(b, "a tag array keeps one set in one row");
+    if (spec.rows_per_set > 1) {
+      invalid(b, "a tag array keeps one set in one row");
+      return b;
+    }
     mat.data_bits = spec.block_bits;
     mat.ways = spec.associativity / active_rows / active_columns;
-    if (mat.ways < 1) return invalid(b, "a tag mat must hold at least one way");
+    if (mat.ways < 1) {
+      invalid(b, "a tag mat must hold at least one way");
+      return b;
+    }
   }
-  b.mat = size_mat(device, cell, mat);
-  if (!b.mat.valid) return invalid(b, b.mat.invalid_reason);
+  if (cache) {
+    const MatCache::Entry& entry = cache->get(device, cell, mat);
+    b.mat = entry.mat;
+    b.mat_timing = entry.timing;
+  } else {
+    b.mat = std::make_shared<const Mat>(size_mat(device, cell, mat));
+    if (b.mat->valid) b.mat_timing = mat_delay(device, *b.mat);
+  }
+  if (!b.mat->valid) {
+    invalid(b, b.mat->invalid_reason);
+    return b;
+  }
 
   // External sensing: one sense amp per output bit at the bank edge, behind a mux that picks the
   // active group of mats.
@@ -189,8 +211,11 @@ Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell
     const std::int64_t amps = spec.role == ArrayRole::data ? spec.block_bits : spec.block_bits * spec.associativity;
     const bool current_sense = nvm && !cell.voltage_sense;
     b.global_sense_amp = circuit::size_sense_amp(device, {amps, current_sense, cell.min_sense_voltage,
-                                                          b.mat.width * spec.mat_columns / static_cast<double>(amps)});
-    if (!b.global_sense_amp.valid) return invalid(b, "global sense amp wider than its pitch allows");
+                                                          b.mat->width * spec.mat_columns / static_cast<double>(amps)});
+    if (!b.global_sense_amp.valid) {
+      invalid(b, "global sense amp wider than its pitch allows");
+      return b;
+    }
     circuit::MuxSpec m;
     m.inputs = spec.mat_rows * spec.mat_columns / active_rows / active_columns;
     m.instances = amps;
@@ -212,28 +237,31 @@ Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell
     sharing = static_cast<int>(std::floor(global_wire.repeater_spacing / global_wire.repeater_height));
     pitch = global_wire.repeated_pitch;
   }
-  b.height = b.mat.height * spec.mat_rows;
-  b.width = b.mat.width * spec.mat_columns;
+  b.height = b.mat->height * spec.mat_rows;
+  b.width = b.mat->width * spec.mat_columns;
   b.width += std::ceil(static_cast<double>(spec.mat_rows) * spec.mat_columns * mat_address_bits / sharing) * pitch;
   if (!internal) {
     b.height += b.global_sense_amp.figures.height + b.global_bitline_mux.figures.height;
     if (b.has_global_comparator) b.height += spec.associativity * b.global_comparator.figures.area() / b.width;
   }
   if (spec.role == ArrayRole::data &&
-      (b.height / b.width > kBankAspectRatioLimit || b.width / b.height > kBankAspectRatioLimit))
-    return invalid(b, "bank aspect ratio above the limit");
+      (b.height / b.width > kBankAspectRatioLimit || b.width / b.height > kBankAspectRatioLimit)) {
+    invalid(b, "bank aspect ratio above the limit");
+    return b;
+  }
 
   // NVSim drives the mat with an ideal (infinitely fast) input edge.
-  b.mat_timing = mat_delay(device, b.mat, circuit::kInfinite);
   BusShare s;
-  const double data_bits = static_cast<double>(b.mat.spec.data_bits);
-  const int ways = b.mat.spec.ways;
+  const double data_bits = static_cast<double>(b.mat->spec.data_bits);
+  const int ways = b.mat->spec.ways;
   if (internal) {
     add_bus_wires(b, global_wire, mat_address_bits, data_bits, ways, active_rows, active_columns, s);
   } else {
     if (!add_global_bitlines(device, cell, global_wire, b, mat_address_bits, data_bits, ways, active_rows, s,
-                             b.global_bitline_read_latency, b.global_bitline_write_latency))
-      return invalid(b, "SRAM with external sensing: NVSim's global bitline delay is not finite (no read voltage)");
+                             b.global_bitline_read_latency, b.global_bitline_write_latency)) {
+      invalid(b, "SRAM with external sensing: NVSim's global bitline delay is not finite (no read voltage)");
+      return b;
+    }
     const circuit::BlockFigures& mux = b.global_bitline_mux.figures;
     const circuit::BlockFigures& sa = b.global_sense_amp.figures;
     s.read_latency += mux.read_latency + sa.read_latency;
@@ -261,14 +289,14 @@ Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell
   b.write_latency = s.write_latency + b.mat_timing.write_latency;
   b.set_latency = s.write_latency + b.mat_timing.set_latency;
   b.reset_latency = s.write_latency + b.mat_timing.reset_latency;
-  b.read_energy = s.read_energy + b.mat.read_energy * active_mats;
-  b.write_energy = s.write_energy + b.mat.write_energy * active_mats;
-  b.set_energy = s.write_energy + b.mat.set_energy * active_mats;
-  b.reset_energy = s.write_energy + b.mat.reset_energy * active_mats;
-  b.cell_read_energy = b.mat.cell_read_energy * active_mats;
-  b.cell_set_energy = b.mat.cell_set_energy * active_mats;
-  b.cell_reset_energy = b.mat.cell_reset_energy * active_mats;
-  b.leakage = s.leakage + b.mat.leakage * spec.mat_rows * spec.mat_columns;
+  b.read_energy = s.read_energy + b.mat->read_energy * active_mats;
+  b.write_energy = s.write_energy + b.mat->write_energy * active_mats;
+  b.set_energy = s.write_energy + b.mat->set_energy * active_mats;
+  b.reset_energy = s.write_energy + b.mat->reset_energy * active_mats;
+  b.cell_read_energy = b.mat->cell_read_energy * active_mats;
+  b.cell_set_energy = b.mat->cell_set_energy * active_mats;
+  b.cell_reset_energy = b.mat->cell_reset_energy * active_mats;
+  b.leakage = s.leakage + b.mat->leakage * spec.mat_rows * spec.mat_columns;
   b.valid = true;
   return b;
 }

@@ -2,8 +2,12 @@
 #include "deepnvm/array/evaluate.h"
 
 #include <algorithm>
+#include <atomic>
+#include <bit>
 #include <cmath>
+#include <exception>
 #include <limits>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -43,7 +47,8 @@ SearchSpace full_space(int associativity) {
   s.rows_per_set = {1, associativity};
   s.local_type = {static_cast<int>(WireType::local_aggressive), static_cast<int>(WireType::semi_conservative)};
   s.global_type = {static_cast<int>(WireType::semi_aggressive), static_cast<int>(WireType::global_conservative)};
-  s.local_repeater = s.global_repeater = {static_cast<int>(RepeaterType::none), static_cast<int>(RepeaterType::penalty_50)};
+  s.local_repeater =
+      s.global_repeater = {static_cast<int>(RepeaterType::none), static_cast<int>(RepeaterType::penalty_50)};
   s.local_swing = s.global_swing = {0, 1};
   return s;
 }
@@ -59,7 +64,8 @@ SearchSpace tag_space() {
   s.rows_per_set = {1, 1};
   s.local_type = {static_cast<int>(WireType::local_aggressive), static_cast<int>(WireType::local_conservative)};
   s.global_type = {static_cast<int>(WireType::global_aggressive), static_cast<int>(WireType::global_conservative)};
-  s.local_repeater = s.global_repeater = {static_cast<int>(RepeaterType::none), static_cast<int>(RepeaterType::optimal)};
+  s.local_repeater =
+      s.global_repeater = {static_cast<int>(RepeaterType::none), static_cast<int>(RepeaterType::optimal)};
   s.local_swing = s.global_swing = {0, 1};
   return s;
 }
@@ -127,6 +133,7 @@ std::string_view tech_wire_name(WireType t) { return wire_types()[static_cast<st
 
 struct Context {
   const NvsimConfig* config = nullptr;
+  unsigned threads = 1;
   const Technology* technology = nullptr;
   DeviceModel device;
   ArrayCell cell;
@@ -155,15 +162,24 @@ struct ArrayJob {
 
 double metric(const Bank& b, OptimizationTarget t) {
   switch (t) {
-    case OptimizationTarget::read_latency: return b.read_latency;
-    case OptimizationTarget::write_latency: return b.write_latency;
-    case OptimizationTarget::read_energy: return b.read_energy;
-    case OptimizationTarget::write_energy: return b.write_energy;
-    case OptimizationTarget::read_edp: return b.read_latency * b.read_energy;
-    case OptimizationTarget::write_edp: return b.write_latency * b.write_energy;
-    case OptimizationTarget::leakage: return b.leakage;
-    case OptimizationTarget::area: return b.area();
-    case OptimizationTarget::exploration: break;
+    case OptimizationTarget::read_latency:
+      return b.read_latency;
+    case OptimizationTarget::write_latency:
+      return b.write_latency;
+    case OptimizationTarget::read_energy:
+      return b.read_energy;
+    case OptimizationTarget::write_energy:
+      return b.write_energy;
+    case OptimizationTarget::read_edp:
+      return b.read_latency * b.read_energy;
+    case OptimizationTarget::write_edp:
+      return b.write_latency * b.write_energy;
+    case OptimizationTarget::leakage:
+      return b.leakage;
+    case OptimizationTarget::area:
+      return b.area();
+    case OptimizationTarget::exploration:
+      break;
   }
   return b.read_latency;
 }
@@ -199,12 +215,12 @@ BankSpec make_spec(const Context& ctx, const ArrayJob& job) {
 }
 
 Bank evaluate(const Context& ctx, BankSpec spec, BufferDesignStyle style, const WireModel& local,
-              const WireModel& global) {
+              const WireModel& global, MatCache* cache = nullptr) {
   spec.subarray.buffer_style = style;
   spec.subarray.local_wire_res_per_length = local.res_per_length;
   spec.subarray.local_wire_cap_per_length = local.cap_per_length;
-  return ctx.config->routing == Routing::non_h_tree ? evaluate_bus_bank(ctx.device, ctx.cell, global, spec)
-                                                    : evaluate_bank(ctx.device, ctx.cell, global, spec);
+  return ctx.config->routing == Routing::non_h_tree ? evaluate_bus_bank(ctx.device, ctx.cell, global, spec, cache)
+                                                    : evaluate_bank(ctx.device, ctx.cell, global, spec, cache);
 }
 
 struct SearchOutcome {
@@ -212,80 +228,158 @@ struct SearchOutcome {
   bool found = false;
   std::array<double, 8> best_metric;  // best value of every metric over the valid candidates
   std::uint64_t candidates = 0, valid = 0;
-  std::string_view last_invalid_reason;  // why the last illegal candidate was illegal
+  std::string_view last_invalid_reason;  // why the last illegal candidate (in NVSim's order) was illegal
 };
 
-// The organisation loops in NVSim's order with one wire pair; strictly better replaces (quirk Q8).
-SearchOutcome search(const Context& ctx, const ArrayJob& job, const SearchSpace& s, OptimizationTarget target,
-                     const WireChoice& local_choice, const WireChoice& global_choice, const Limits& limits) {
+// A candidate's position in NVSim's loop nest (outermost first, 4 bits per loop, every loop index
+// below 16): the search may visit candidates in any order and still pick NVSim's, the first of the
+// best in this order (quirk Q8).
+std::uint64_t nvsim_order(std::initializer_list<int> doubling_loops, int style) {
+  std::uint64_t key = 0;
+  for (const int v : doubling_loops)
+    key = key * 16 + static_cast<std::uint64_t>(std::countr_zero(static_cast<unsigned>(v)));
+  return key * 16 + static_cast<std::uint64_t>(style);
+}
+
+// The loops that fix the mat (subarray grid, activation, muxes, rows per set, buffer style): one
+// work item each. Inside an item only the bank grid varies, so the mats it meets repeat and are sized
+// once (MatCache), and the cache stays small.
+struct MatChoice {
+  int sr, sc, asc, asr, m0, m1, m2, rps, style;
+};
+
+struct SearchPartial {
   SearchOutcome out;
-  out.best_metric.fill(std::numeric_limits<double>::infinity());
-  const WireModel local = ctx.wire(local_choice);
-  const WireModel global = ctx.wire(global_choice);
-  double best = std::numeric_limits<double>::infinity();
+  double best_value = std::numeric_limits<double>::infinity();
+  std::uint64_t best_order = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t invalid_order = 0;
+};
+
+void search_item(const Context& ctx, const ArrayJob& job, const SearchSpace& s, OptimizationTarget target,
+                 const WireChoice& local_choice, const WireChoice& global_choice, const WireModel& local,
+                 const WireModel& global, const Limits& limits, const MatChoice& m, MatCache& cache, SearchPartial& p) {
+  cache.clear();
+  SearchOutcome& out = p.out;
   for (int mr = s.mat_rows.min; mr <= s.mat_rows.max; mr *= 2)
     for (int mc = s.mat_columns.min; mc <= s.mat_columns.max; mc *= 2)
       for (int amc = std::min(mc, s.active_mat_columns.min); amc <= std::min(mc, s.active_mat_columns.max); amc *= 2)
-        for (int amr = std::min(mr, s.active_mat_rows.min); amr <= std::min(mr, s.active_mat_rows.max); amr *= 2)
-          for (int sr = s.subarray_rows.min; sr <= s.subarray_rows.max; sr *= 2)
-            for (int sc = s.subarray_columns.min; sc <= s.subarray_columns.max; sc *= 2)
-              for (int asc = std::min(sc, s.active_subarray_columns.min);
-                   asc <= std::min(sc, s.active_subarray_columns.max); asc *= 2)
-                for (int asr = std::min(sr, s.active_subarray_rows.min);
-                     asr <= std::min(sr, s.active_subarray_rows.max); asr *= 2) {
-                  const int partitions = amc * amr * asc * asr;
-                  std::int64_t block = job.block_bits;
-                  if (job.role == ArrayRole::tag) {
-                    block = job.tag_bits;
-                    if (block / partitions == 0) continue;
-                    if (block % partitions) block = (block / partitions + 1) * partitions;
-                  } else if (block / partitions == 0) {
-                    continue;  // too aggressive partitioning
-                  }
-                  BankSpec spec = make_spec(ctx, job);
-                  spec.block_bits = block;
-                  if (job.role == ArrayRole::tag) spec.capacity_bits = job.capacity_bits * static_cast<double>(block);
-                  spec.mat_rows = mr;
-                  spec.mat_columns = mc;
-                  spec.active_mat_rows = amr;
-                  spec.active_mat_columns = amc;
-                  spec.subarray_rows = sr;
-                  spec.subarray_columns = sc;
-                  spec.active_subarray_rows = asr;
-                  spec.active_subarray_columns = asc;
-                  for (int m0 = s.mux_sense_amp.min; m0 <= s.mux_sense_amp.max; m0 *= 2)
-                    for (int m1 = s.mux_output_lev1.min; m1 <= s.mux_output_lev1.max; m1 *= 2)
-                      for (int m2 = s.mux_output_lev2.min; m2 <= s.mux_output_lev2.max; m2 *= 2)
-                        for (int rps = s.rows_per_set.min; rps <= std::min(s.rows_per_set.max, job.associativity);
-                             rps *= 2)
-                          for (int style = s.buffer_style.min; style <= s.buffer_style.max; ++style) {
-                            spec.subarray.mux_sense_amp = m0;
-                            spec.subarray.mux_output_lev1 = m1;
-                            spec.subarray.mux_output_lev2 = m2;
-                            spec.rows_per_set = rps;
-                            ++out.candidates;
-                            Bank bank = evaluate(ctx, spec, static_cast<BufferDesignStyle>(style), local, global);
-                            if (!bank.valid) {
-                              out.last_invalid_reason = bank.invalid_reason;
-                              continue;
-                            }
-                            ++out.valid;
-                            for (std::size_t i = 0; i < kTargets.size(); ++i)
-                              out.best_metric[i] = std::min(out.best_metric[i], metric(bank, kTargets[i]));
-                            if (!limits.admit(bank)) continue;
-                            const double value = metric(bank, target);
-                            if (value < best) {
-                              best = value;
-                              out.found = true;
-                              out.best.spec = spec;
-                              out.best.buffer_style = static_cast<BufferDesignStyle>(style);
-                              out.best.local_wire = local_choice;
-                              out.best.global_wire = global_choice;
-                              out.best.bank = std::move(bank);
-                            }
-                          }
-                }
-  return out;
+        for (int amr = std::min(mr, s.active_mat_rows.min); amr <= std::min(mr, s.active_mat_rows.max); amr *= 2) {
+          const int partitions = amc * amr * m.asc * m.asr;
+          std::int64_t block = job.block_bits;
+          if (job.role == ArrayRole::tag) {
+            block = job.tag_bits;
+            if (block / partitions == 0) continue;
+            if (block % partitions) block = (block / partitions + 1) * partitions;  // tag rounded up
+          } else if (block / partitions == 0) {
+            continue;  // too aggressive partitioning
+          }
+          BankSpec spec = make_spec(ctx, job);
+          spec.block_bits = block;
+          if (job.role == ArrayRole::tag) spec.capacity_bits = job.capacity_bits * static_cast<double>(block);
+          spec.mat_rows = mr;
+          spec.mat_columns = mc;
+          spec.active_mat_rows = amr;
+          spec.active_mat_columns = amc;
+          spec.subarray_rows = m.sr;
+          spec.subarray_columns = m.sc;
+          spec.active_subarray_rows = m.asr;
+          spec.active_subarray_columns = m.asc;
+          spec.subarray.mux_sense_amp = m.m0;
+          spec.subarray.mux_output_lev1 = m.m1;
+          spec.subarray.mux_output_lev2 = m.m2;
+          spec.rows_per_set = m.rps;
+          const std::uint64_t order =
+              nvsim_order({mr, mc, amc, amr, m.sr, m.sc, m.asc, m.asr, m.m0, m.m1, m.m2, m.rps}, m.style);
+          ++out.candidates;
+          Bank bank = evaluate(ctx, spec, static_cast<BufferDesignStyle>(m.style), local, global, &cache);
+          if (!bank.valid) {
+            if (order >= p.invalid_order) {
+              p.invalid_order = order;
+              out.last_invalid_reason = bank.invalid_reason;
+            }
+            continue;
+          }
+          ++out.valid;
+          for (std::size_t i = 0; i < kTargets.size(); ++i)
+            out.best_metric[i] = std::min(out.best_metric[i], metric(bank, kTargets[i]));
+          if (!limits.admit(bank)) continue;
+          const double value = metric(bank, target);
+          if (value < p.best_value || (value == p.best_value && order < p.best_order)) {
+            p.best_value = value;
+            p.best_order = order;
+            out.found = true;
+            out.best.spec = spec;
+            out.best.buffer_style = static_cast<BufferDesignStyle>(m.style);
+            out.best.local_wire = local_choice;
+            out.best.global_wire = global_choice;
+            out.best.bank = std::move(bank);
+          }
+        }
+}
+
+// NVSim's organisation search with one wire pair, on `ctx.threads` threads. The result is the same
+// for any thread count: NVSim's first-best in its own loop order.
+SearchOutcome search(const Context& ctx, const ArrayJob& job, const SearchSpace& s, OptimizationTarget target,
+                     const WireChoice& local_choice, const WireChoice& global_choice, const Limits& limits) {
+  const WireModel local = ctx.wire(local_choice);
+  const WireModel global = ctx.wire(global_choice);
+  std::vector<MatChoice> items;
+  for (int sr = s.subarray_rows.min; sr <= s.subarray_rows.max; sr *= 2)
+    for (int sc = s.subarray_columns.min; sc <= s.subarray_columns.max; sc *= 2)
+      for (int asc = std::min(sc, s.active_subarray_columns.min); asc <= std::min(sc, s.active_subarray_columns.max);
+           asc *= 2)
+        for (int asr = std::min(sr, s.active_subarray_rows.min); asr <= std::min(sr, s.active_subarray_rows.max);
+             asr *= 2)
+          for (int m0 = s.mux_sense_amp.min; m0 <= s.mux_sense_amp.max; m0 *= 2)
+            for (int m1 = s.mux_output_lev1.min; m1 <= s.mux_output_lev1.max; m1 *= 2)
+              for (int m2 = s.mux_output_lev2.min; m2 <= s.mux_output_lev2.max; m2 *= 2)
+                for (int rps = s.rows_per_set.min; rps <= std::min(s.rows_per_set.max, job.associativity); rps *= 2)
+                  for (int style = s.buffer_style.min; style <= s.buffer_style.max; ++style)
+                    items.push_back({sr, sc, asc, asr, m0, m1, m2, rps, style});
+
+  const unsigned workers = std::max(1u, std::min<unsigned>(ctx.threads, static_cast<unsigned>(items.size())));
+  std::vector<SearchPartial> partials(workers);
+  std::atomic<std::size_t> next{0};
+  std::vector<std::exception_ptr> errors(workers);
+  auto work = [&](unsigned w) {
+    try {
+      MatCache cache;
+      partials[w].out.best_metric.fill(std::numeric_limits<double>::infinity());
+      for (std::size_t i = next++; i < items.size(); i = next++)
+        search_item(ctx, job, s, target, local_choice, global_choice, local, global, limits, items[i], cache,
+                    partials[w]);
+    } catch (...) {
+      errors[w] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work, w);
+  work(0);
+  for (auto& t : threads) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+
+  // Merge in a fixed way: the best value, ties to NVSim's earlier candidate.
+  SearchPartial merged;
+  merged.out.best_metric.fill(std::numeric_limits<double>::infinity());
+  for (auto& p : partials) {
+    merged.out.candidates += p.out.candidates;
+    merged.out.valid += p.out.valid;
+    for (std::size_t i = 0; i < kTargets.size(); ++i)
+      merged.out.best_metric[i] = std::min(merged.out.best_metric[i], p.out.best_metric[i]);
+    if (!p.out.last_invalid_reason.empty() && p.invalid_order >= merged.invalid_order) {
+      merged.invalid_order = p.invalid_order;
+      merged.out.last_invalid_reason = p.out.last_invalid_reason;
+    }
+    if (p.out.found &&
+        (p.best_value < merged.best_value || (p.best_value == merged.best_value && p.best_order < merged.best_order))) {
+      merged.best_value = p.best_value;
+      merged.best_order = p.best_order;
+      merged.out.found = true;
+      merged.out.best = std::move(p.out.best);
+    }
+  }
+  return merged.out;
 }
 
 // Re-evaluates the best design with every allowed local wire, then every allowed global wire,
@@ -323,7 +417,8 @@ struct ArraySearch {
 
 ArraySearch search_array(const Context& ctx, const ArrayJob& job, const SearchSpace& space, OptimizationTarget target,
                          const NvsimConstraints* constraints) {
-  const WireChoice local = basic_wire(space.local_type, space.local_repeater, space.local_swing, WireType::local_aggressive);
+  const WireChoice local =
+      basic_wire(space.local_type, space.local_repeater, space.local_swing, WireType::local_aggressive);
   const WireChoice global =
       basic_wire(space.global_type, space.global_repeater, space.global_swing, WireType::global_aggressive);
   SearchOutcome first = search(ctx, job, space, target, local, global, Limits{});
@@ -360,9 +455,12 @@ Technology technology_for(const NvsimConfig& c, const std::filesystem::path& dat
 
 std::string_view roadmap_flavour(DeviceRoadmap r) {
   switch (r) {
-    case DeviceRoadmap::hp: return "hp";
-    case DeviceRoadmap::lstp: return "lstp";
-    case DeviceRoadmap::lop: return "lop";
+    case DeviceRoadmap::hp:
+      return "hp";
+    case DeviceRoadmap::lstp:
+      return "lstp";
+    case DeviceRoadmap::lop:
+      return "lop";
   }
   return "hp";
 }
@@ -376,17 +474,16 @@ std::string flavour_for(const Technology& technology, DeviceRoadmap roadmap, std
   if (!has && roadmap == DeviceRoadmap::lop && technology.table_set == "deepnvm" &&
       std::any_of(technology.devices.begin(), technology.devices.end(),
                   [](const Device& d) { return d.flavour == "lstp"; })) {
-    warnings.push_back(fmt::format("{} has no LOP device; using its LSTP device, as NS-Cache does for every non-HP roadmap",
-                                   technology.name));
+    warnings.push_back(fmt::format(
+        "{} has no LOP device; using its LSTP device, as NS-Cache does for every non-HP roadmap", technology.name));
     return "lstp";
   }
   return wanted;
 }
 
 bool is_set_reset(const ArrayCell& cell) {
-  return cell.type == ArrayCellType::pcram ||
-         (cell.type == ArrayCellType::memristor &&
-          (cell.access == AccessDevice::cmos || cell.access == AccessDevice::bjt));
+  return cell.type == ArrayCellType::pcram || (cell.type == ArrayCellType::memristor &&
+                                               (cell.access == AccessDevice::cmos || cell.access == AccessDevice::bjt));
 }
 
 ArrayFigures ram_figures(const Bank& b, bool set_reset) {
@@ -423,7 +520,8 @@ ArrayFigures cache_figures(const Bank& data, const Bank& tag, CacheAccessMode mo
     case CacheAccessMode::normal:
       // The column decoder is added on top of a mat latency that already holds it (quirk Q9).
       f.hit_latency = std::max(t.read_latency, data.mat_timing.read_latency) +
-                      data.mat_timing.subarray.column_decoder_latency + (data.read_latency - data.mat_timing.read_latency);
+                      data.mat_timing.subarray.column_decoder_latency +
+                      (data.read_latency - data.mat_timing.read_latency);
       break;
     case CacheAccessMode::fast:
       f.hit_latency = std::max(t.read_latency, d.read_latency);
@@ -445,9 +543,10 @@ ArrayFigures cache_figures(const Bank& data, const Bank& tag, CacheAccessMode mo
 
 }  // namespace
 
-ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesystem::path& data_dir) {
+ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesystem::path& data_dir, unsigned threads) {
   if (config.optimization_target == OptimizationTarget::exploration)
-    throw ModelError("OptimizationTarget Exploration (NVSim's CSV dump of every design) is not supported; name a target");
+    throw ModelError(
+        "OptimizationTarget Exploration (NVSim's CSV dump of every design) is not supported; name a target");
   if (config.design_target == DesignTarget::cam) throw ModelError("DesignTarget CAM is not supported");
   if (!config.internal_sensing && config.routing == Routing::h_tree)
     throw ModelError("H-tree routing does not support external sensing (NVSim refuses it too): use Routing non-H-tree");
@@ -455,6 +554,7 @@ ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesyst
   const Technology technology = technology_for(config, data_dir);
   Context ctx;
   ctx.config = &config;
+  ctx.threads = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
   ctx.technology = &technology;
   std::vector<std::string> warnings = config.warnings;
   const std::string flavour = flavour_for(technology, config.device_roadmap, warnings);
@@ -488,9 +588,9 @@ ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesyst
     const double sets = capacity_bits / static_cast<double>(word) / ways;
     const int index_bits = static_cast<int>(std::log2(sets) + 0.1);
     const int offset_bits = static_cast<int>(std::log2(static_cast<double>(word) / 8.0) + 0.1);
-    constexpr int kPhysicalAddressBits = 48;  // NVSim's TOTAL_ADDRESS_BIT
+    constexpr int kPhysicalAddressBits = 48;                             // NVSim's TOTAL_ADDRESS_BIT
     tag.tag_bits = kPhysicalAddressBits - index_bits - offset_bits + 2;  // plus valid and dirty bits
-    tag.capacity_bits = capacity_bits / static_cast<double>(word);      // lines; x tag width per candidate
+    tag.capacity_bits = capacity_bits / static_cast<double>(word);       // lines; x tag width per candidate
     tag.associativity = ways;
     tag.cache_non_sequential = non_sequential;
     tag.cache_associativity = ways;
@@ -499,9 +599,10 @@ ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesyst
     result.candidates += found.candidates;
     result.valid_candidates += found.valid;
     if (!found.design.valid())
-      throw ModelError("no valid organisation of the tag array (NVSim: 'No valid solutions for tags.'); the last one "
-                       "tried was illegal because: {}",
-                       found.last_invalid_reason);
+      throw ModelError(
+          "no valid organisation of the tag array (NVSim: 'No valid solutions for tags.'); the last one "
+          "tried was illegal because: {}",
+          found.last_invalid_reason);
     result.tag = std::move(found.design);
   }
 
@@ -524,9 +625,10 @@ ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesyst
   result.candidates += found.candidates;
   result.valid_candidates += found.valid;
   if (found.candidates == 0)
-    throw ModelError("no organisation to evaluate: the {}-bit word is split over more active mats and subarrays "
-                     "than it has bits (NVSim: too aggressive partitioning, 'No valid solutions.')",
-                     data.block_bits);
+    throw ModelError(
+        "no organisation to evaluate: the {}-bit word is split over more active mats and subarrays "
+        "than it has bits (NVSim: too aggressive partitioning, 'No valid solutions.')",
+        data.block_bits);
   if (!found.design.valid())
     throw ModelError("no valid organisation: {} (NVSim: 'No valid solutions.'); {}: {}",
                      found.candidates == 1 ? "the forced organisation is illegal"

@@ -57,15 +57,19 @@ Mat size_mat(const circuit::DeviceModel& device, const ArrayCell& cell, const Ma
   const double c_local = sub.local_wire_cap_per_length;
   // Predecoders at the mat centre [NVSim Mat.cpp]; the mux predecoders' wire load is zero for any
   // mat of at most 2 x 2 subarrays (quirk Q18).
-  const double row_load = m.subarray.height * c_local * spec.subarray_rows / 2.0 +
-                          m.subarray.width * c_local * spec.subarray_columns / 2.0;
+  const double row_load =
+      m.subarray.height * c_local * spec.subarray_rows / 2.0 + m.subarray.width * c_local * spec.subarray_columns / 2.0;
   const double mux_load = std::max(0.0, m.subarray.height * c_local * (spec.subarray_rows - 2) / 2.0) +
                           std::max(0.0, m.subarray.width * c_local * (spec.subarray_columns - 2) / 2.0);
-  auto size_pair = [&](circuit::PredecodeBlock (&pair)[2], int bits, double load) {
+  auto size_pair = [&](PredecoderFigures(&pair)[2], int bits, double load) {
     const PredecodeSplit s = split_bits(bits);
-    pair[0] = circuit::size_predecode_block(device, {s.first, load, 0.0});
-    pair[1] = circuit::size_predecode_block(device, {s.second, load, 0.0});
-    return pair[0].valid && pair[1].valid;
+    for (int i = 0; i < 2; ++i) {
+      const circuit::PredecodeBlock block =
+          circuit::size_predecode_block(device, {i == 0 ? s.first : s.second, load, 0.0});
+      if (!block.valid) return false;
+      pair[i] = {block.figures, circuit::predecode_block_delay(device, block, circuit::kInfinite)};
+    }
+    return true;
   };
   if (!size_pair(m.row_predecoder, row_bits, row_load) ||
       !size_pair(m.bitline_mux_predecoder, log2_int(sub.mux_sense_amp), mux_load) ||
@@ -78,8 +82,8 @@ Mat size_mat(const circuit::DeviceModel& device, const ArrayCell& cell, const Ma
 
   // Area: subarrays tiled, the predecoders as a square strip on the longer side, comparators below.
   double predecoder_area = 0.0;
-  for (const auto* pair : {&m.row_predecoder, &m.bitline_mux_predecoder, &m.output_mux_lev1_predecoder,
-                           &m.output_mux_lev2_predecoder})
+  for (const auto* pair :
+       {&m.row_predecoder, &m.bitline_mux_predecoder, &m.output_mux_lev1_predecoder, &m.output_mux_lev2_predecoder})
     for (const auto& block : *pair) {
       predecoder_area += block.figures.area();
       m.predecoder_read_energy += block.figures.read_energy;
@@ -109,17 +113,18 @@ Mat size_mat(const circuit::DeviceModel& device, const ArrayCell& cell, const Ma
   return m;
 }
 
-MatTiming mat_delay(const circuit::DeviceModel& device, const Mat& mat, double ramp_in) {
+MatTiming mat_delay(const circuit::DeviceModel& device, const Mat& mat) {
   MatTiming t;
   if (!mat.valid) {
     t.read_latency = t.write_latency = t.set_latency = t.reset_latency = circuit::kInfinite;
     return t;
   }
-  const circuit::Delay row0 = circuit::predecode_block_delay(device, mat.row_predecoder[0], ramp_in);
-  const circuit::Delay row1 = circuit::predecode_block_delay(device, mat.row_predecoder[1], ramp_in);
+  const circuit::Delay& row0 = mat.row_predecoder[0].delay;
+  const circuit::Delay& row1 = mat.row_predecoder[1].delay;
   double latency = std::max(row0.latency, row1.latency);
-  for (const auto* pair : {&mat.bitline_mux_predecoder, &mat.output_mux_lev1_predecoder, &mat.output_mux_lev2_predecoder})
-    for (const auto& block : *pair) latency = std::max(latency, circuit::predecode_block_delay(device, block, ramp_in).latency);
+  for (const auto* pair :
+       {&mat.bitline_mux_predecoder, &mat.output_mux_lev1_predecoder, &mat.output_mux_lev2_predecoder})
+    for (const auto& block : *pair) latency = std::max(latency, block.delay.latency);
   t.predecoder_latency = latency;
   // The subarray sees the slower (smaller) of the two row predecoder slopes.
   t.subarray = subarray_delay(device, mat.subarray, std::min(row0.ramp_out, row1.ramp_out));
@@ -128,10 +133,33 @@ MatTiming mat_delay(const circuit::DeviceModel& device, const Mat& mat, double r
   t.set_latency = latency + t.subarray.set_latency;
   t.reset_latency = latency + t.subarray.reset_latency;
   if (mat.has_comparator) {
-    t.comparator_latency = circuit::comparator_delay(device, mat.comparator, ramp_in).latency;
+    t.comparator_latency = circuit::comparator_delay(device, mat.comparator, circuit::kInfinite).latency;
     t.read_latency += t.comparator_latency;
   }
   return t;
+}
+
+std::size_t MatCache::KeyHash::operator()(const Key& k) const {
+  std::size_t h = std::hash<double>{}(k.wire_res) ^ (std::hash<double>{}(k.wire_cap) << 1);
+  for (const std::int64_t v : k.ints) h = h * 1000003u ^ std::hash<std::int64_t>{}(v);
+  return h;
+}
+
+const MatCache::Entry& MatCache::get(const circuit::DeviceModel& device, const ArrayCell& cell, const MatSpec& spec) {
+  const SubArraySpec& sub = spec.subarray;
+  const Key key{{spec.subarray_rows, spec.subarray_columns, spec.active_subarray_rows, spec.active_subarray_columns,
+                 spec.address_bits, spec.data_bits, spec.ways, spec.rows_per_set, static_cast<int>(spec.role),
+                 sub.mux_sense_amp, sub.mux_output_lev1, sub.mux_output_lev2,
+                 static_cast<int>(sub.buffer_style) | (sub.internal_sensing ? 8 : 0) |
+                     (sub.cache_non_sequential ? 16 : 0) | (static_cast<int>(sub.write_scheme) << 5),
+                 sub.associativity},
+                sub.local_wire_res_per_length,
+                sub.local_wire_cap_per_length};
+  const auto found = entries_.find(key);
+  if (found != entries_.end()) return found->second;
+  auto mat = std::make_shared<const Mat>(size_mat(device, cell, spec));
+  Entry entry{mat, mat->valid ? mat_delay(device, *mat) : MatTiming{}};
+  return entries_.emplace(key, std::move(entry)).first->second;
 }
 
 }  // namespace deepnvm

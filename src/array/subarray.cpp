@@ -215,6 +215,12 @@ SubArray size_subarray(const DeviceModel& d, const SubArraySpec& spec, const Arr
     s.wordline_cap += 2.0 * circuit::gate_cap(d, access_width) * static_cast<double>(cols);
     s.bitline_cap += s.cell_access_cap * static_cast<double>(rows) / 2.0;  // shared contact
     s.precharge_voltage = d.vdd / 2.0;
+    if (d.model == circuit::CircuitModel::cacti) {
+      // CACTI precharges SRAM bitlines to Vdd and senses max(0.05 Vdd, 80 mV) [CACTI parameter.cc
+      // (V_b_sense); note §3.5, §4.2].
+      s.precharge_voltage = d.vdd;
+      s.sense_voltage = std::max(0.05 * d.vdd, cell.min_sense_voltage);
+    }
   } else {
     if (cell.access == AccessDevice::cmos) {
       // SOT-MRAM reads through its read transistor; its read and write wordlines carry one gate per
@@ -319,7 +325,10 @@ SubArray size_subarray(const DeviceModel& d, const SubArraySpec& spec, const Arr
   double read = 0.0, write = 0.0, set = 0.0, reset = 0.0, leakage = 0.0;
   if (!nvm) {
     read = line_cap * s.precharge_voltage * s.precharge_voltage * n_col;
-    write = read / static_cast<double>(m_sa) / m1 / m2;
+    write = read / static_cast<double>(m_sa) / m1 / m2;  // CACTI model: full-swing write from Vdd
+    // CACTI: a read swings V_sense on the bitline pair of every column, E = 2 C V_sense Vdd
+    // [CACTI mat.cc bitline energy; note §4.2].
+    if (d.model == circuit::CircuitModel::cacti) read = 2.0 * line_cap * s.sense_voltage * d.vdd * n_col;
     s.bitline_read_energy = read;
     s.bitline_write_energy = write;
     const double inverter =
@@ -448,7 +457,9 @@ SubArrayTiming subarray_delay(const DeviceModel& d, const SubArray& s, double ra
     const double r_pull_down = circuit::on_resistance(d, cell.sram_nmos_width_f * F, Channel::nmos);
     double tau = (s.cell_access_res + r_pull_down) * line_cap + wire_term;
     // Each side of the differential pair moves half the sense margin.
-    tau *= std::log(s.precharge_voltage / (s.precharge_voltage - s.sense_voltage / 2.0));
+    // CACTI: the discharging side alone develops the full sense margin from Vdd.
+    const double swing = d.model == circuit::CircuitModel::cacti ? s.sense_voltage : s.sense_voltage / 2.0;
+    tau *= std::log(s.precharge_voltage / (s.precharge_voltage - swing));
     const double gm = circuit::transconductance(d, cell.access_width_f * F, Channel::nmos);
     const circuit::Delay bl = circuit::horowitz(tau, 1.0 / (r_pull_down * gm), row.ramp_out);
     t.bitline_latency = bl.latency;

@@ -59,7 +59,7 @@ Network fold(const DeviceModel& d, double width, double max_width) {
 }  // namespace
 
 DeviceModel make_device_model(const Technology& technology, std::string_view flavour, double temperature,
-                              double max_nmos_size_f) {
+                              double max_nmos_size_f, CircuitModel model) {
   const Device& dev = technology.device(flavour);
   const bool finfet = technology.process == "finfet";
   DeviceModel d;
@@ -110,6 +110,15 @@ DeviceModel make_device_model(const Technology& technology, std::string_view fla
   d.off_current_n = dev.current(DeviceCurrent::off_n, temperature) * scale;
   d.off_current_p = dev.current(DeviceCurrent::off_p, temperature) * scale;
   d.max_nmos_width = max_nmos_size_f * d.feature_size;
+  d.model = model;
+  if (model == CircuitModel::cacti && !finfet) {
+    // CACTI stores V_dsat and the junction caps per device instead of deriving them [CACTI
+    // parameter.cc DeviceType::assign]; I_g,on(T) is the gate-oxide leakage, equal for N and P.
+    d.vdsat_n = d.vdsat_p = dev.saturation_voltage.value_or(d.vdsat_n);
+    d.cap_junction = dev.bottom_junction_cap.value_or(d.cap_junction);
+    d.cap_sidewall = dev.sidewall_junction_cap.value_or(d.cap_sidewall);
+    d.gate_leakage_n = d.gate_leakage_p = dev.gate_leakage_current(temperature).value_or(0.0);
+  }
   return d;
 }
 
@@ -218,9 +227,44 @@ Footprint gate_area(const DeviceModel& d, Gate gate, int inputs, double width_n,
   return f;
 }
 
+namespace {
+
+// Binomial coefficient C(n, k) for the small fan-ins of a gate.
+double choose(int n, int k) {
+  double c = 1.0;
+  for (int i = 1; i <= k; ++i) c = c * (n - k + i) / i;
+  return c;
+}
+
+// CACTI's state-averaged leakage of a gate (subthreshold plus gate oxide): every one of the 2^k
+// input states is equally likely; a stack of j off transistors leaks 0.43^(j-1) of one (CACTI
+// const.h UNI_LEAK_STACK_FACTOR) [CACTI basic_circuit.cc cmos_Isub_leakage, cmos_Ig_leakage].
+double cacti_gate_leakage(const DeviceModel& d, Gate gate, int k, double width_n, double width_p) {
+  constexpr double kStackFactor = 0.43;
+  const double sub_n = width_n * d.off_current_n, sub_p = width_p * d.off_current_p;
+  const double ig_n = width_n * d.gate_leakage_n, ig_p = width_p * d.gate_leakage_p;
+  const double states = std::pow(2.0, k);
+  if (gate == Gate::inv) return (sub_n + sub_p) / 2.0 + (ig_n + ig_p) / 2.0;
+  // The series network leaks through its off stacks; the parallel one only when all inputs are off.
+  const double sub_series = gate == Gate::nand ? sub_n : sub_p;
+  const double sub_parallel = gate == Gate::nand ? sub_p : sub_n;
+  const double ig_series = gate == Gate::nand ? ig_n : ig_p;
+  const double ig_parallel = gate == Gate::nand ? ig_p : ig_n;
+  double sub = k * sub_parallel, ig = k * ig_series;
+  for (int j = 1; j <= k; ++j) {
+    sub += sub_series * std::pow(kStackFactor, j - 1) * choose(k, j);
+    ig += ig_parallel * choose(k, j) * j;                 // on transistors of the parallel network
+    if (j < k) ig += ig_series * choose(k, j) * j / 2.0;  // CACTI's half-on approximation of the stack
+  }
+  return (sub + ig) / states;
+}
+
+}  // namespace
+
 double gate_leakage(const DeviceModel& d, Gate gate, int inputs, double width_n, double width_p) {
   width_n = d.electrical_width(width_n);
   width_p = d.electrical_width(width_p);
+  if (d.model == CircuitModel::cacti) return cacti_gate_leakage(d, gate, inputs, width_n, width_p);
   // Average-state stack factors of NVSim's constant.h (AVG_RATIO_LEAK_*).
   switch (gate) {
     case Gate::inv:

@@ -114,8 +114,8 @@ TEST_P(BusBankTest, MatchesNvsim) {
   const bool set_reset = r.contains("set_latency_s");
   std::vector<Check> checks{
       {"area", b.area(), r["area_m2"], 0.0},
-      {"mat height", b.mat.height, bd["area"]["mat_height_m"], 0.0},
-      {"mat width", b.mat.width, bd["area"]["mat_width_m"], 0.0},
+      {"mat height", b.mat->height, bd["area"]["mat_height_m"], 0.0},
+      {"mat width", b.mat->width, bd["area"]["mat_width_m"], 0.0},
       {"read latency", b.read_latency, r["read_latency_s"], 1e-12},
       {"read energy", b.read_energy, r["read_dynamic_energy_J"], 1e-12},
       {"leakage", b.leakage, r["leakage_power_W"], 0.0},

@@ -124,11 +124,11 @@ TEST(FinfetArray, OneMegabyteRamEvaluatesAtEveryNodeForEveryCellWithoutNan) {
       SCOPED_TRACE(fmt::format("{} nm {}", node * 1e9, name(k)));
       const Built s = setup(node, k);
       const Bank b = one_megabyte(s);
-      ASSERT_TRUE(b.valid) << b.invalid_reason << " / " << b.mat.subarray.invalid_reason;
-      EXPECT_EQ(b.mat.subarray.spec.rows, 256);
-      EXPECT_EQ(b.mat.subarray.spec.columns, 512);
+      ASSERT_TRUE(b.valid) << b.invalid_reason << " / " << b.mat->subarray.invalid_reason;
+      EXPECT_EQ(b.mat->subarray.spec.rows, 256);
+      EXPECT_EQ(b.mat->subarray.spec.columns, 512);
       for (double v : {b.area(), b.read_latency, b.write_latency, b.read_energy, b.write_energy, b.leakage,
-                       b.mat.subarray.read_energy, b.mat.subarray.write_energy, b.mat.subarray.leakage,
+                       b.mat->subarray.read_energy, b.mat->subarray.write_energy, b.mat->subarray.leakage,
                        b.mat_timing.subarray.bitline_latency, b.mat_timing.subarray.row_decoder_latency})
         EXPECT_TRUE(finite_positive(v)) << v;
       EXPECT_LT(b.read_latency, 100e-9);
@@ -210,7 +210,7 @@ TEST(SotMramArray, WritesFasterAndCheaperThanSttWithTheSameOrganisationReadsAlik
     ASSERT_TRUE(sot.valid && stt.valid);
     EXPECT_LT(sot.write_latency, stt.write_latency);
     EXPECT_LT(sot.write_energy, stt.write_energy);
-    EXPECT_LT(sot.mat.subarray.write_energy, stt.mat.subarray.write_energy);
+    EXPECT_LT(sot.mat->subarray.write_energy, stt.mat->subarray.write_energy);
     // Same MTJ, same read voltage: read latency and energy within a factor of two.
     EXPECT_LT(sot.read_latency, 2.0 * stt.read_latency);
     EXPECT_GT(sot.read_latency, 0.5 * stt.read_latency);

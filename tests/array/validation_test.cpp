@@ -25,14 +25,14 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr std::array<const char*, 6> kMetrics{"area", "read latency", "write latency", "read energy", "write energy",
-                                              "leakage"};
+constexpr std::array<const char*, 6> kMetrics{"area",        "read latency", "write latency",
+                                              "read energy", "write energy", "leakage"};
 
 struct CaseOutcome {
   std::string id, group, note;
   bool evaluated = false;
   bool below_22nm = false;  // NVSim has no device data there; we use deepnvm's FinFET tables
-  std::string error;  // our error message, when we refuse the case
+  std::string error;        // our error message, when we refuse the case
   std::array<std::optional<double>, 6> ours, theirs;
   bool same_organization = true;
   double seconds = 0.0;
@@ -76,9 +76,12 @@ CaseOutcome run_case(const json& c) {
     if (c["status"] == "ok") {
       const json& res = c["results"];
       if (c["kind"] == "cache") {
-        out.theirs = {res["area_m2"].get<double>(), res["hit_latency_s"].get<double>(),
-                      res["write_latency_s"].get<double>(), res["hit_dynamic_energy_J"].get<double>(),
-                      res["write_dynamic_energy_J"].get<double>(), res["leakage_power_W"].get<double>()};
+        out.theirs = {res["area_m2"].get<double>(),
+                      res["hit_latency_s"].get<double>(),
+                      res["write_latency_s"].get<double>(),
+                      res["hit_dynamic_energy_J"].get<double>(),
+                      res["write_dynamic_energy_J"].get<double>(),
+                      res["leakage_power_W"].get<double>()};
         out.same_organization = same_organization(r.data, c["organization"]["data_array"]) &&
                                 same_organization(*r.tag, c["organization"]["tag_array"]);
       } else {

@@ -18,7 +18,8 @@ inline std::filesystem::path nvsim_reference_dir() { return std::filesystem::pat
 inline bool have_nvsim_reference() {
   if (std::filesystem::exists(nvsim_reference_dir() / "cases.jsonl")) return true;
   const char* ci = std::getenv("CI");
-  if (ci && std::string(ci) == "true") ADD_FAILURE() << "reference data missing at " << nvsim_reference_dir() << " under CI";
+  if (ci && std::string(ci) == "true")
+    ADD_FAILURE() << "reference data missing at " << nvsim_reference_dir() << " under CI";
   return false;
 }
 

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
 #include "deepnvm/array/mat.h"
@@ -27,11 +28,11 @@ struct BankSpec {
   int subarray_rows = 1, subarray_columns = 1;
   int active_subarray_rows = 1, active_subarray_columns = 1;
   int rows_per_set = 1;
-  double capacity_bits = 0.0;     // bits of the array (tag: lines x tag width)
-  std::int64_t block_bits = 0;    // data: the word (RAM) or what one access delivers; tag: the tag width
-  int associativity = 1;          // 1 for RAM and for sequential / fast cache data arrays
+  double capacity_bits = 0.0;   // bits of the array (tag: lines x tag width)
+  std::int64_t block_bits = 0;  // data: the word (RAM) or what one access delivers; tag: the tag width
+  int associativity = 1;        // 1 for RAM and for sequential / fast cache data arrays
   ArrayRole role = ArrayRole::data;
-  int write_energy_divisor = 1;   // beta: associativity in fast-mode caches, else 1 (quirk Q10)
+  int write_energy_divisor = 1;  // beta: associativity in fast-mode caches, else 1 (quirk Q10)
   /// The subarray settings (mux degrees as the user forced or the search chose them, buffer style,
   /// local wire, cache flags); rows and columns are derived.
   SubArraySpec subarray;
@@ -52,7 +53,7 @@ struct Bank {
   bool valid = false;
   std::string_view invalid_reason;
   BankSpec spec;
-  Mat mat;
+  std::shared_ptr<const Mat> mat;  // shared between organisations with the same mat (MatCache)
   int horizontal_levels = 0, vertical_levels = 0;
   std::array<TreeLevel, kMaxTreeLevels> horizontal{}, vertical{};
 
@@ -89,8 +90,9 @@ struct Bank {
 /// bundles for repeated global wires), rejects data banks with an aspect ratio above
 /// kBankAspectRatioLimit, then adds the tree's latency (in and out for reads), energy and leakage.
 /// An illegal organisation returns valid = false; it never throws for one.
+/// With a `cache`, mats already sized for the same device and cell are reused.
 Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
-                   const BankSpec& spec);
+                   const BankSpec& spec, MatCache* cache = nullptr);
 
 /// @brief The same for bus ("non-H-tree") routing [NVSim BankWithoutHtree.cpp; note §1.5]: global
 /// lines run vertically past the mats, mat row i (from the edge) at the end of a wire H_mat (N_matR - i)
@@ -103,7 +105,7 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
 /// exceeds its sense voltage (NVSim's log of a non-positive ratio prints -inf latencies). Same
 /// contract as evaluate_bank; tree_* hold NVSim's "Non-H-Tree" shares.
 Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
-                       const BankSpec& spec);
+                       const BankSpec& spec, MatCache* cache = nullptr);
 
 /// NVSim's CONSTRAINT_ASPECT_RATIO_BANK at commit 6334d00 (note §1.6 rule 10).
 inline constexpr double kBankAspectRatioLimit = 10.0;

@@ -75,7 +75,9 @@ struct ArrayResult {
 /// refining local and global wires separately (note §1.6). Caches search the tag array first in
 /// NVSim's reduced space (quirk Q1), each array for the same target (quirk Q2). Throws ConfigError /
 /// ModelError for what NVSim would refuse (e.g. no valid organisation, external sensing with an H-tree).
-ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesystem::path& data_dir);
+/// The search runs on `threads` threads (0: one per hardware thread); the result does not depend on it.
+ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesystem::path& data_dir,
+                                  unsigned threads = 0);
 
 /// The JSON of `deepnvm array` (docs/json_format.md): fixed lower-case top-level SI keys.
 nlohmann::ordered_json to_json(const ArrayResult& result);

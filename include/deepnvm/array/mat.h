@@ -5,8 +5,11 @@
 // and of the three column-mux levels (and, in a tag array, one comparator per way)
 // [NVSim Mat.cpp (commit 6334d00); shared/docs/notes/array-model.md §1.2 step 4, §2.2, §2.11-2.13].
 
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <string_view>
+#include <unordered_map>
 
 #include "deepnvm/array/subarray.h"
 #include "deepnvm/circuit/comparator.h"
@@ -21,13 +24,20 @@ enum class ArrayRole { data, tag };
 struct MatSpec {
   int subarray_rows = 1, subarray_columns = 1;  // N_subR x N_subC (1 or 2 each)
   int active_subarray_rows = 1, active_subarray_columns = 1;
-  int address_bits = 0;          // address bits that reach the mat
-  std::int64_t data_bits = 0;    // bits per access delivered to the mat (tag: the tag width)
-  int ways = 1;                  // data: ways per mat; tag: ways (comparators) per mat
+  int address_bits = 0;        // address bits that reach the mat
+  std::int64_t data_bits = 0;  // bits per access delivered to the mat (tag: the tag width)
+  int ways = 1;                // data: ways per mat; tag: ways (comparators) per mat
   int rows_per_set = 1;
   ArrayRole role = ArrayRole::data;
   /// The subarray settings the mat passes on; rows and columns are derived here (note §1.2).
   SubArraySpec subarray;
+};
+
+/// One predecode block as the mat uses it: its figures and its delay for NVSim's ideal input edge
+/// (the only input the bank ever applies), kept instead of the sized block to keep mats small.
+struct PredecoderFigures {
+  circuit::BlockFigures figures;
+  circuit::Delay delay;
 };
 
 /// @brief A sized mat: the subarray and the eight predecoder blocks (two per decoder), energies per
@@ -37,7 +47,7 @@ struct Mat {
   std::string_view invalid_reason;
   MatSpec spec;
   SubArray subarray;
-  circuit::PredecodeBlock row_predecoder[2], bitline_mux_predecoder[2], output_mux_lev1_predecoder[2],
+  PredecoderFigures row_predecoder[2], bitline_mux_predecoder[2], output_mux_lev1_predecoder[2],
       output_mux_lev2_predecoder[2];
   bool has_comparator = false;
   circuit::Comparator comparator;
@@ -65,8 +75,35 @@ struct MatTiming {
   SubArrayTiming subarray;
 };
 
-/// @brief NVSim Mat::CalculateLatency: the slowest predecoder, then the subarray driven by the
-/// slower row predecoder's output slope, plus the comparator for tags (read only).
-MatTiming mat_delay(const circuit::DeviceModel& device, const Mat& mat, double ramp_in);
+/// @brief NVSim Mat::CalculateLatency for the ideal input edge the bank applies (NVSim passes 1e41):
+/// the slowest predecoder, then the subarray driven by the slower row predecoder's output slope,
+/// plus the comparator for tags (read only).
+MatTiming mat_delay(const circuit::DeviceModel& device, const Mat& mat);
+
+/// @brief Sized mats of one run, keyed by everything a mat depends on. The organisation search meets
+/// the same mat under many bank grids (the H-tree only changes how many address bits reach it), so
+/// each distinct mat is sized once. One cache serves one device model and one cell: the caller must
+/// not share it across runs. Not thread-safe: one cache per thread.
+class MatCache {
+ public:
+  struct Entry {
+    std::shared_ptr<const Mat> mat;
+    MatTiming timing;  // for NVSim's ideal input edge (what the bank applies)
+  };
+  const Entry& get(const circuit::DeviceModel& device, const ArrayCell& cell, const MatSpec& spec);
+  std::size_t size() const { return entries_.size(); }
+  void clear() { entries_.clear(); }
+
+ private:
+  struct Key {
+    std::array<std::int64_t, 14> ints;
+    double wire_res, wire_cap;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const;
+  };
+  std::unordered_map<Key, Entry, KeyHash> entries_;
+};
 
 }  // namespace deepnvm

@@ -6,6 +6,7 @@
 // on-resistance, transconductance, subthreshold leakage and Horowitz delay of NVSim's formula.cpp
 // (commit 6334d00; shared/docs/notes/array-model.md §2.0). SI units throughout.
 
+#include "deepnvm/circuit/model.h"
 #include "deepnvm/tech/technology.h"
 
 namespace deepnvm::circuit {
@@ -46,6 +47,12 @@ struct DeviceModel {
   double on_current_n = 0.0, on_current_p = 0.0;                     // A/m at `temperature`
   double off_current_n = 0.0, off_current_p = 0.0;                   // A/m at `temperature`
   double max_nmos_width = 0.0;                                       // MaxNmosSize * F, m
+
+  // The circuit model (circuit/model.h). `cacti` switches gate_leakage() to CACTI's state-averaged
+  // subthreshold model with stack factor plus gate-oxide leakage, and the SRAM subarray to CACTI's
+  // cell leakage and bitline swing; every other function is the same formula.
+  CircuitModel model = CircuitModel::nvsim;
+  double gate_leakage_n = 0.0, gate_leakage_p = 0.0;  // I_g,on per width, A/m (cacti model only)
 
   // FinFET devices that give their fin geometry (NeuroSim V1.4 / NS-Cache nodes; note §3.7-3.8).
   // Widths stay drawn (planar-equivalent) widths everywhere, as NVSim sizes them; a drawn width W
@@ -91,8 +98,12 @@ struct DeviceModel {
 /// are then not needed (V_th = 0 if absent: NeuroSim's V_th list is a placeholder; only the
 /// mux's swing Vdd - V_th reads it besides g_m, which then charges to the full Vdd). Planar tables
 /// are evaluated exactly as before.
+///
+/// `model` = CircuitModel::cacti (meant for a CACTI table set, find_technology(dir, "cacti", node)):
+/// V_dsat and the bottom and sidewall junction caps are the table's stored values instead of NVSim's
+/// derived ones, and the gate-oxide leakage I_g,on(T) is kept [CACTI parameter.cc DeviceType].
 DeviceModel make_device_model(const Technology& technology, std::string_view flavour, double temperature,
-                              double max_nmos_size_f = 100.0);
+                              double max_nmos_size_f = 100.0, CircuitModel model = CircuitModel::nvsim);
 
 /// Gate (input) capacitance of one transistor of `width` [NVSim formula.cpp CalculateGateCap];
 /// FinFET: of its whole fins [NS-Cache formula.cpp CalculateGateCap].
@@ -124,6 +135,9 @@ Footprint gate_area(const DeviceModel& d, Gate gate, int inputs, double width_n,
 /// Subthreshold leakage current (A) of a gate: INV worst state, NAND/NOR with NVSim's stack ratios
 /// [NVSim formula.cpp CalculateGateLeakage]; FinFET: of the fin-quantised widths (NS-Cache
 /// formula.cpp; NVSim's worst-state INV kept, NS-Cache averages N and P). Multiply by Vdd for power.
+/// CircuitModel::cacti: CACTI's average over the 2^k input states, stacks of j off transistors
+/// leaking 0.43^(j-1) (UNI_LEAK_STACK_FACTOR), plus the state-averaged gate-oxide leakage
+/// [CACTI basic_circuit.cc cmos_Isub_leakage, cmos_Ig_leakage; note §4.2].
 double gate_leakage(const DeviceModel& d, Gate gate, int inputs, double width_n, double width_p);
 
 /// On-resistance k_R Vdd / (I_on W) [NVSim formula.cpp CalculateOnResistance]; FinFET: W of whole fins.
