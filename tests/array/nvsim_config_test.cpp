@@ -12,8 +12,8 @@
 
 #include <gtest/gtest.h>
 
-#include "reference_data.h"
 #include <nlohmann/json.hpp>
+#include "reference_data.h"
 
 #include "deepnvm/core/error.h"
 #include "expect_config_error.h"
