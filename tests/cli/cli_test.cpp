@@ -2,15 +2,19 @@
 // The deepnvm executable end to end: exit codes, one-line errors on stderr, no partial output.
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include "reference_data.h"
 
 namespace {
 
@@ -193,8 +197,7 @@ const std::vector<FileCase> kFileCases{
     {"unknown_choice", "flavour: hp", "flavour: hpp", 0, "flavour", "did you mean 'hp'"},
     {"scalar_for_list", "temperatures: [300 K, 310 K, 320 K", "temperatures: 300 K #", 0, "temperatures",
      "expected a list"},
-    {"list_lengths_differ", "on_current_n: [2029.9 uA/um, 2009.8 uA/um, ",
-     "on_current_n: [", 0, "on_current_n", "11"},
+    {"list_lengths_differ", "on_current_n: [2029.9 uA/um, 2009.8 uA/um, ", "on_current_n: [", 0, "on_current_n", "11"},
     {"duplicate_key", "    vth: 0.12872 V", "    vth: 0.12872 V\n    vth: 0.2 V", 1, "vth", "duplicate key"},
     {"empty_value", "vdd: 0.9 V", "vdd:", 0, "vdd", "missing value"},
     {"missing_required_key", "    vdd: 0.9 V\n", "", -2, "vdd", "missing required key"},
@@ -324,6 +327,82 @@ TEST_F(Cli, GeneratedInputReferenceIsUpToDate) {
 }
 
 // .ci/run must run exactly the test command the README gives.
+// The `deepnvm array --nvsim-cfg FILE --json` contract other tools depend on: exactly these
+// lower-case top-level SI keys (plus the allowed envelope keys), cache keys for caches.
+TEST_F(Cli, ArrayJsonKeepsTheContractKeysAndMatchesNvsim) {
+  if (!deepnvm::testing::have_nvsim_reference()) GTEST_SKIP() << "no reference data";
+  const fs::path ref = deepnvm::testing::nvsim_reference_dir();
+  const std::set<std::string> ram_keys{"area_m2",        "read_latency_s", "write_latency_s", "read_energy_j",
+                                       "write_energy_j", "leakage_w",      "organization",    "breakdown"};
+  const std::set<std::string> allowed{"context", "json_schema_version", "warnings", "ignored_keys"};
+  const auto cases = deepnvm::testing::nvsim_reference_cases();
+  for (const std::string id : {"nvsim-A-001", "nvsim-A-053", "nvsim-B-13"}) {
+    const Result r = run({"array", "--nvsim-cfg", (ref / "inputs" / (id + ".cfg")).string(), "--cell-dir",
+                          (ref / "cells").string(), "--json"});
+    ASSERT_EQ(r.code, 0) << id << ": " << r.err;
+    const auto doc = nlohmann::json::parse(r.out);
+    std::set<std::string> expected = ram_keys;
+    const bool cache = id == "nvsim-B-13";
+    if (cache) expected.insert({"hit_latency_s", "miss_latency_s", "hit_energy_j", "miss_energy_j"});
+    if (id == "nvsim-A-053") expected.insert({"set_latency_s", "reset_latency_s", "set_energy_j", "reset_energy_j"});
+    std::set<std::string> keys;
+    for (const auto& [k, v] : doc.items())
+      if (!allowed.contains(k)) keys.insert(k);
+    EXPECT_EQ(keys, expected) << id;
+    const auto it = std::find_if(cases.begin(), cases.end(), [&](const auto& c) { return c["id"] == id; });
+    ASSERT_NE(it, cases.end());
+    const auto& res = (*it)["results"];
+    const double area = res["area_m2"];
+    EXPECT_NEAR(doc["area_m2"].get<double>(), area, 0.01 * area);
+    const double leak = res["leakage_power_W"];
+    EXPECT_NEAR(doc["leakage_w"].get<double>(), leak, 0.01 * leak) << id;
+    if (cache) {
+      EXPECT_TRUE(doc["organization"].contains("data_array") && doc["organization"].contains("tag_array"));
+      EXPECT_EQ(doc["read_latency_s"], doc["hit_latency_s"]);
+      EXPECT_EQ(doc["organization"]["data_array"]["mats_per_bank"],
+                (*it)["organization"]["data_array"]["mats_per_bank"]);
+    } else {
+      EXPECT_EQ(doc["organization"]["subarray_rows"], (*it)["organization"]["subarray_rows"]);
+    }
+  }
+}
+
+TEST_F(Cli, ArrayRefusesBadConfigurationsWithExitTwo) {
+  if (!deepnvm::testing::have_nvsim_reference()) GTEST_SKIP() << "no reference data";
+  const fs::path ref = deepnvm::testing::nvsim_reference_dir();
+  const std::string cells = (ref / "cells").string();
+  // NVSim rejects these (reference README §3): the reason is named on one line.
+  expect_input_error({"array", "--nvsim-cfg", (ref / "inputs" / "nvsim-A-R06.cfg").string(), "--cell-dir", cells},
+                     {"no valid organisation", "sense-amp mux"});
+  expect_input_error({"array", "--nvsim-cfg", (ref / "inputs" / "nvsim-A-R03.cfg").string(), "--cell-dir", cells},
+                     {"Capacity (kB)", "wrong unit"});
+  expect_input_error({"array", "--nvsim-cfg", (ref / "inputs" / "nvsim-A-R04.cfg").string(), "--cell-dir", cells},
+                     {"external sensing"});
+  // A cell file that is nowhere to be found, an unknown target and a word wider than the line.
+  std::string cfg = slurp(ref / "inputs" / "nvsim-A-001.cfg");
+  write("nocell.cfg", cfg);
+  expect_input_error({"array", "--nvsim-cfg", "nocell.cfg"}, {"SRAM.cell", "not found"});
+  std::string typo = cfg;
+  typo.replace(typo.find("ReadLatency"), 11, "ReadLatncy");
+  write("typo.cfg", typo);
+  expect_input_error({"array", "--nvsim-cfg", "typo.cfg", "--cell-dir", cells}, {"ReadLatncy", "ReadLatency"});
+}
+
+TEST_F(Cli, ArrayEmitsAnNvsimConfigThatEvaluatesTheSame) {
+  if (!deepnvm::testing::have_nvsim_reference()) GTEST_SKIP() << "no reference data";
+  const fs::path ref = deepnvm::testing::nvsim_reference_dir();
+  const std::string cells = (ref / "cells").string();
+  const Result first = run({"array", "--nvsim-cfg", (ref / "inputs" / "nvsim-A-020.cfg").string(), "--cell-dir", cells,
+                            "--emit-nvsim", "again.cfg", "--json"});
+  ASSERT_EQ(first.code, 0) << first.err;
+  const Result second = run({"array", "--nvsim-cfg", "again.cfg", "--cell-dir", cells, "--json"});
+  ASSERT_EQ(second.code, 0) << second.err;
+  auto a = nlohmann::json::parse(first.out), b = nlohmann::json::parse(second.out);
+  a.erase("context");
+  b.erase("context");
+  EXPECT_EQ(a, b);
+}
+
 TEST(Readme, CiRunsTheReadmeTestCommand) {
   const std::string readme = slurp(fs::path(DEEPNVM_SOURCE_DIR) / "README.md");
   const std::string ci = slurp(fs::path(DEEPNVM_SOURCE_DIR) / ".ci" / "run");
