@@ -5,8 +5,11 @@
 #include <fmt/format.h>
 
 #include "app.h"
+#include "deepnvm/array/array_spec.h"
 #include "deepnvm/array/evaluate.h"
+#include "deepnvm/cell/register.h"
 #include "deepnvm/core/atomic_file.h"
+#include "deepnvm/core/config.h"
 #include "deepnvm/core/quantity.h"
 #include "deepnvm/report/json_output.h"
 #include "deepnvm/report/table.h"
@@ -16,6 +19,7 @@ namespace deepnvm::cli {
 namespace {
 
 struct ArrayArgs {
+  std::string spec;
   std::string nvsim_cfg;
   std::string cell_dir;
   std::string emit_nvsim;
@@ -70,6 +74,8 @@ std::string human(const ArrayResult& r) {
   };
   t.row({cache ? "data array" : "organisation", organisation(r.data)});
   if (r.tag) t.row({"tag array", organisation(*r.tag)});
+  if (r.slices > 1)
+    t.row({"slices", fmt::format("{} identical slices (area and leakage above are of all of them)", r.slices)});
   t.row({"searched", fmt::format("{} organisations, {} legal", r.candidates, r.valid_candidates)});
   return t.str();
 }
@@ -80,13 +86,30 @@ Action add_array_command(CLI::App& app) {
   auto* cmd =
       app.add_subcommand("array", "Memory arrays and caches: area, latency, energy and leakage (NVSim-compatible)");
   auto args = std::make_shared<ArrayArgs>();
-  cmd->add_option("--nvsim-cfg", args->nvsim_cfg, "An NVSim .cfg file to evaluate")->required();
+  cmd->add_option("spec", args->spec, "A native array file (kind: array, YAML or JSON)");
+  cmd->add_option("--nvsim-cfg", args->nvsim_cfg, "An NVSim .cfg file to evaluate instead");
   cmd->add_option("--cell-dir", args->cell_dir, "Also look for the cfg's MemoryCellInputFile in this folder");
   cmd->add_option("--emit-nvsim", args->emit_nvsim, "Also write the equivalent NVSim .cfg file here");
   return [args](const Context& ctx) {
-    NvsimConfig config = load_nvsim_config(args->nvsim_cfg);
-    config.cell_file = locate_cell(config, args->cell_dir);
-    const ArrayResult result = evaluate_nvsim_config(config, ctx.data_dir, ctx.options.threads);
+    if (args->spec.empty() == args->nvsim_cfg.empty())
+      throw ConfigError({"<command line>", 0}, "", "give either an array file or --nvsim-cfg FILE (exactly one)");
+    NvsimConfig config;
+    ArrayResult result;
+    if (!args->spec.empty()) {
+      const ConfigNode root = load_config_file(args->spec);
+      const auto kind = root.find("kind");
+      if (!kind || kind->scalar("kind") != "array")
+        throw ConfigError(root.location(), "kind", "expected 'kind: array' in an array file");
+      const ArraySpecFile spec = ArraySpecFile::schema().parse(root);
+      config = to_nvsim_config(spec, args->spec);
+      const auto cell = load_cell(config.cell_file, ctx.builtins.cell_models);
+      result = evaluate_array(config, *cell, ctx.data_dir, ctx.options.threads);
+      scale_to_slices(result, spec.slices);
+    } else {
+      config = load_nvsim_config(args->nvsim_cfg);
+      config.cell_file = locate_cell(config, args->cell_dir);
+      result = evaluate_nvsim_config(config, ctx.data_dir, ctx.options.threads);
+    }
     if (!ctx.options.quiet)
       for (const auto& w : result.warnings) fmt::print(stderr, "deepnvm: warning: {}\n", w);
     if (!args->emit_nvsim.empty()) write_file_atomic(args->emit_nvsim, to_nvsim_config(config));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "deepnvm/all/builtins.h"
 
+#include "deepnvm/array/register.h"
 #include "deepnvm/cell/register.h"
 #include "deepnvm/tech/register.h"
 
@@ -11,6 +12,7 @@ Builtins make_builtins() {
   // Layer order of docs/DESIGN.md; each layer adds only its own implementations.
   register_builtin_tech(b.input_kinds);
   register_builtin_cell(b.input_kinds, b.cell_models);
+  register_builtin_array(b.input_kinds);
   register_builtin_workload(b.networks);
   return b;
 }

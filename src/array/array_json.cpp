@@ -200,6 +200,7 @@ nlohmann::ordered_json to_json(const ArrayResult& r) {
                                        {"temperature_k", r.temperature},
                                        {"cell", r.cell_name},
                                        {"cell_type", r.cell_type},
+                                       {"slices", r.slices},
                                        {"candidates", r.candidates},
                                        {"valid_candidates", r.valid_candidates}}}};
   out["warnings"] = r.warnings;

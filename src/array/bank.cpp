@@ -135,7 +135,32 @@ void size_tree(Bank& b, int sharing, double pitch) {
   for (; h >= 0; --h) hl[h].length = h == H - 1 ? b.mat->width : hl[h + 1].length * 2.0;
 }
 
+// The bits the bank must route and the mats to activate, before the first tree level.
+TreeRouting initial_routing(const BankSpec& spec) {
+  TreeRouting r;
+  r.address = log2_int(spec.capacity_bits / static_cast<double>(spec.block_bits) / spec.associativity);
+  if (spec.role == ArrayRole::data) {
+    r.distribute = static_cast<int>(spec.block_bits);
+    r.broadcast = log2_int(spec.associativity);
+  } else {
+    r.distribute = spec.associativity;
+    r.broadcast = static_cast<int>(spec.block_bits);
+  }
+  r.columns_to_activate = std::min(spec.active_mat_columns, spec.mat_columns);
+  r.rows_to_activate = std::min(spec.active_mat_rows, spec.mat_rows);
+  return r;
+}
+
 }  // namespace
+
+bool htree_routes(const BankSpec& spec) {
+  Bank b;
+  b.horizontal_levels = log2_int(spec.mat_columns);
+  b.vertical_levels = log2_int(spec.mat_rows);
+  if (b.horizontal_levels >= kMaxTreeLevels || b.vertical_levels >= kMaxTreeLevels) return false;
+  TreeRouting r = initial_routing(spec);
+  return route_tree(b, r);
+}
 
 Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
                    const BankSpec& spec, MatCache* cache) {
@@ -153,18 +178,7 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
     invalid(b, "more mats than the H-tree model supports");
     return b;
   }
-
-  TreeRouting r;
-  r.address = log2_int(spec.capacity_bits / static_cast<double>(spec.block_bits) / spec.associativity);
-  if (spec.role == ArrayRole::data) {
-    r.distribute = static_cast<int>(spec.block_bits);
-    r.broadcast = log2_int(spec.associativity);
-  } else {
-    r.distribute = spec.associativity;
-    r.broadcast = static_cast<int>(spec.block_bits);
-  }
-  r.columns_to_activate = active_mat_columns;
-  r.rows_to_activate = active_mat_rows;
+  TreeRouting r = initial_routing(spec);
   if (!route_tree(b, r)) {
     invalid(b, kExhausted);
     return b;

@@ -248,6 +248,49 @@ struct MatChoice {
   int sr, sc, asc, asr, m0, m1, m2, rps, style;
 };
 
+// One bank grid (mats and active mats) with the word it routes, for one count of active subarrays.
+struct Grid {
+  int mr, mc, amc, amr;
+  std::int64_t block;
+  double capacity_bits;
+};
+
+// The grids of the space whose H-tree reaches the mats, in NVSim's order, for each count of active
+// subarrays per mat (1, 2, 4): routing depends on nothing else, so hopeless grids are dropped once
+// instead of once per mat choice. Bus-routed banks keep every grid.
+std::array<std::vector<Grid>, 3> routable_grids(const Context& ctx, const ArrayJob& job, const SearchSpace& s) {
+  std::array<std::vector<Grid>, 3> out;
+  for (int mr = s.mat_rows.min; mr <= s.mat_rows.max; mr *= 2)
+    for (int mc = s.mat_columns.min; mc <= s.mat_columns.max; mc *= 2)
+      for (int amc = std::min(mc, s.active_mat_columns.min); amc <= std::min(mc, s.active_mat_columns.max); amc *= 2)
+        for (int amr = std::min(mr, s.active_mat_rows.min); amr <= std::min(mr, s.active_mat_rows.max); amr *= 2)
+          for (int k = 0; k < 3; ++k) {
+            const int partitions = amc * amr * (1 << k);
+            std::int64_t block = job.block_bits;
+            if (job.role == ArrayRole::tag) {
+              block = job.tag_bits;
+              if (block / partitions == 0) continue;
+              if (block % partitions) block = (block / partitions + 1) * partitions;  // tag rounded up
+            } else if (block / partitions == 0) {
+              continue;  // too aggressive partitioning
+            }
+            const double capacity =
+                job.role == ArrayRole::tag ? job.capacity_bits * static_cast<double>(block) : job.capacity_bits;
+            if (ctx.config->routing == Routing::h_tree) {
+              BankSpec spec = make_spec(ctx, job);
+              spec.block_bits = block;
+              spec.capacity_bits = capacity;
+              spec.mat_rows = mr;
+              spec.mat_columns = mc;
+              spec.active_mat_rows = amr;
+              spec.active_mat_columns = amc;
+              if (!htree_routes(spec)) continue;
+            }
+            out[static_cast<std::size_t>(k)].push_back({mr, mc, amc, amr, block, capacity});
+          }
+  return out;
+}
+
 struct SearchPartial {
   SearchOutcome out;
   double best_value = std::numeric_limits<double>::infinity();
@@ -255,66 +298,55 @@ struct SearchPartial {
   std::uint64_t invalid_order = 0;
 };
 
-void search_item(const Context& ctx, const ArrayJob& job, const SearchSpace& s, OptimizationTarget target,
-                 const WireChoice& local_choice, const WireChoice& global_choice, const WireModel& local,
-                 const WireModel& global, const Limits& limits, const MatChoice& m, MatCache& cache, SearchPartial& p) {
+void search_item(const Context& ctx, const ArrayJob& job, OptimizationTarget target, const WireChoice& local_choice,
+                 const WireChoice& global_choice, const WireModel& local, const WireModel& global, const Limits& limits,
+                 const MatChoice& m, const std::vector<Grid>& grids, MatCache& cache, SearchPartial& p) {
   cache.clear();
   SearchOutcome& out = p.out;
-  for (int mr = s.mat_rows.min; mr <= s.mat_rows.max; mr *= 2)
-    for (int mc = s.mat_columns.min; mc <= s.mat_columns.max; mc *= 2)
-      for (int amc = std::min(mc, s.active_mat_columns.min); amc <= std::min(mc, s.active_mat_columns.max); amc *= 2)
-        for (int amr = std::min(mr, s.active_mat_rows.min); amr <= std::min(mr, s.active_mat_rows.max); amr *= 2) {
-          const int partitions = amc * amr * m.asc * m.asr;
-          std::int64_t block = job.block_bits;
-          if (job.role == ArrayRole::tag) {
-            block = job.tag_bits;
-            if (block / partitions == 0) continue;
-            if (block % partitions) block = (block / partitions + 1) * partitions;  // tag rounded up
-          } else if (block / partitions == 0) {
-            continue;  // too aggressive partitioning
-          }
-          BankSpec spec = make_spec(ctx, job);
-          spec.block_bits = block;
-          if (job.role == ArrayRole::tag) spec.capacity_bits = job.capacity_bits * static_cast<double>(block);
-          spec.mat_rows = mr;
-          spec.mat_columns = mc;
-          spec.active_mat_rows = amr;
-          spec.active_mat_columns = amc;
-          spec.subarray_rows = m.sr;
-          spec.subarray_columns = m.sc;
-          spec.active_subarray_rows = m.asr;
-          spec.active_subarray_columns = m.asc;
-          spec.subarray.mux_sense_amp = m.m0;
-          spec.subarray.mux_output_lev1 = m.m1;
-          spec.subarray.mux_output_lev2 = m.m2;
-          spec.rows_per_set = m.rps;
-          const std::uint64_t order =
-              nvsim_order({mr, mc, amc, amr, m.sr, m.sc, m.asc, m.asr, m.m0, m.m1, m.m2, m.rps}, m.style);
-          ++out.candidates;
-          Bank bank = evaluate(ctx, spec, static_cast<BufferDesignStyle>(m.style), local, global, &cache);
-          if (!bank.valid) {
-            if (order >= p.invalid_order) {
-              p.invalid_order = order;
-              out.last_invalid_reason = bank.invalid_reason;
-            }
-            continue;
-          }
-          ++out.valid;
-          for (std::size_t i = 0; i < kTargets.size(); ++i)
-            out.best_metric[i] = std::min(out.best_metric[i], metric(bank, kTargets[i]));
-          if (!limits.admit(bank)) continue;
-          const double value = metric(bank, target);
-          if (value < p.best_value || (value == p.best_value && order < p.best_order)) {
-            p.best_value = value;
-            p.best_order = order;
-            out.found = true;
-            out.best.spec = spec;
-            out.best.buffer_style = static_cast<BufferDesignStyle>(m.style);
-            out.best.local_wire = local_choice;
-            out.best.global_wire = global_choice;
-            out.best.bank = std::move(bank);
-          }
-        }
+  for (const Grid& g : grids) {
+    const int mr = g.mr, mc = g.mc, amc = g.amc, amr = g.amr;
+    BankSpec spec = make_spec(ctx, job);
+    spec.block_bits = g.block;
+    spec.capacity_bits = g.capacity_bits;
+    spec.mat_rows = mr;
+    spec.mat_columns = mc;
+    spec.active_mat_rows = amr;
+    spec.active_mat_columns = amc;
+    spec.subarray_rows = m.sr;
+    spec.subarray_columns = m.sc;
+    spec.active_subarray_rows = m.asr;
+    spec.active_subarray_columns = m.asc;
+    spec.subarray.mux_sense_amp = m.m0;
+    spec.subarray.mux_output_lev1 = m.m1;
+    spec.subarray.mux_output_lev2 = m.m2;
+    spec.rows_per_set = m.rps;
+    const std::uint64_t order =
+        nvsim_order({mr, mc, amc, amr, m.sr, m.sc, m.asc, m.asr, m.m0, m.m1, m.m2, m.rps}, m.style);
+    ++out.candidates;
+    Bank bank = evaluate(ctx, spec, static_cast<BufferDesignStyle>(m.style), local, global, &cache);
+    if (!bank.valid) {
+      if (order >= p.invalid_order) {
+        p.invalid_order = order;
+        out.last_invalid_reason = bank.invalid_reason;
+      }
+      continue;
+    }
+    ++out.valid;
+    for (std::size_t i = 0; i < kTargets.size(); ++i)
+      out.best_metric[i] = std::min(out.best_metric[i], metric(bank, kTargets[i]));
+    if (!limits.admit(bank)) continue;
+    const double value = metric(bank, target);
+    if (value < p.best_value || (value == p.best_value && order < p.best_order)) {
+      p.best_value = value;
+      p.best_order = order;
+      out.found = true;
+      out.best.spec = spec;
+      out.best.buffer_style = static_cast<BufferDesignStyle>(m.style);
+      out.best.local_wire = local_choice;
+      out.best.global_wire = global_choice;
+      out.best.bank = std::move(bank);
+    }
+  }
 }
 
 // NVSim's organisation search with one wire pair, on `ctx.threads` threads. The result is the same
@@ -337,6 +369,7 @@ SearchOutcome search(const Context& ctx, const ArrayJob& job, const SearchSpace&
                   for (int style = s.buffer_style.min; style <= s.buffer_style.max; ++style)
                     items.push_back({sr, sc, asc, asr, m0, m1, m2, rps, style});
 
+  const std::array<std::vector<Grid>, 3> grids = routable_grids(ctx, job, s);
   const unsigned workers = std::max(1u, std::min<unsigned>(ctx.threads, static_cast<unsigned>(items.size())));
   std::vector<SearchPartial> partials(workers);
   std::atomic<std::size_t> next{0};
@@ -346,8 +379,10 @@ SearchOutcome search(const Context& ctx, const ArrayJob& job, const SearchSpace&
       MatCache cache;
       partials[w].out.best_metric.fill(std::numeric_limits<double>::infinity());
       for (std::size_t i = next++; i < items.size(); i = next++)
-        search_item(ctx, job, s, target, local_choice, global_choice, local, global, limits, items[i], cache,
-                    partials[w]);
+        search_item(
+            ctx, job, target, local_choice, global_choice, local, global, limits, items[i],
+            grids[static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(items[i].asc * items[i].asr)))],
+            cache, partials[w]);
     } catch (...) {
       errors[w] = std::current_exception();
     }
@@ -544,6 +579,11 @@ ArrayFigures cache_figures(const Bank& data, const Bank& tag, CacheAccessMode mo
 }  // namespace
 
 ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesystem::path& data_dir, unsigned threads) {
+  return evaluate_array(config, *load_nvsim_cell(config.cell_file), data_dir, threads);
+}
+
+ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, const std::filesystem::path& data_dir,
+                           unsigned threads) {
   if (config.optimization_target == OptimizationTarget::exploration)
     throw ModelError(
         "OptimizationTarget Exploration (NVSim's CSV dump of every design) is not supported; name a target");
@@ -559,8 +599,7 @@ ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesyst
   std::vector<std::string> warnings = config.warnings;
   const std::string flavour = flavour_for(technology, config.device_roadmap, warnings);
   ctx.device = circuit::make_device_model(technology, flavour, config.temperature, config.max_nmos_size);
-  const auto cell_model = load_nvsim_cell(config.cell_file);
-  const CellFigures cell_figures = cell_model->characterize(CellContext{&technology, config.temperature, flavour});
+  const CellFigures cell_figures = cell_model.characterize(CellContext{&technology, config.temperature, flavour});
   ctx.cell = make_array_cell(cell_figures);
 
   ArrayResult result;
@@ -626,8 +665,9 @@ ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesyst
   result.valid_candidates += found.valid;
   if (found.candidates == 0)
     throw ModelError(
-        "no organisation to evaluate: the {}-bit word is split over more active mats and subarrays "
-        "than it has bits (NVSim: too aggressive partitioning, 'No valid solutions.')",
+        "no organisation to evaluate: every bank grid of the search space either splits the {}-bit word over more "
+        "active mats and subarrays than it has bits, or runs out of address bits in its H-tree (NVSim: too "
+        "aggressive partitioning, 'No valid solutions.')",
         data.block_bits);
   if (!found.design.valid())
     throw ModelError("no valid organisation: {} (NVSim: 'No valid solutions.'); {}: {}",

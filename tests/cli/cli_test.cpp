@@ -403,6 +403,32 @@ TEST_F(Cli, ArrayEmitsAnNvsimConfigThatEvaluatesTheSame) {
   EXPECT_EQ(a, b);
 }
 
+// The native array file: a small RAM of a native cell, and one split into slices.
+TEST_F(Cli, ArrayFileEvaluatesANativeCellAndScalesSlices) {
+  const std::string cells = (fs::path(DEEPNVM_DATA_DIR) / "cells").string();
+  const std::string body = "kind: array\nname: t\ncell: " + cells +
+                           "/sot_mram.yaml\nnode: 16 nm\ndesign: ram\nline: 8 B\noptimize: read_latency\nbuffer_design: latency\n";
+  write("one.yaml", body + "capacity: 64 KiB\n");
+  write("four.yaml", body + "capacity: 256 KiB\nslices: 4\n");
+  const Result one = run({"array", "one.yaml", "--json"});
+  ASSERT_EQ(one.code, 0) << one.err;
+  const Result four = run({"array", "four.yaml", "--json"});
+  ASSERT_EQ(four.code, 0) << four.err;
+  const auto a = nlohmann::json::parse(one.out), b = nlohmann::json::parse(four.out);
+  EXPECT_EQ(a["context"]["model"]["cell_type"], "sot_mram");
+  EXPECT_EQ(a["context"]["model"]["node_source"], "deepnvm");
+  EXPECT_NEAR(b["area_m2"].get<double>(), 4.0 * a["area_m2"].get<double>(), 1e-12);
+  EXPECT_NEAR(b["leakage_w"].get<double>(), 4.0 * a["leakage_w"].get<double>(), 1e-12);
+  EXPECT_EQ(b["read_latency_s"], a["read_latency_s"]);
+  EXPECT_GT(a["write_latency_s"].get<double>(), 0.0);
+  // A capacity that does not split into power-of-two slices, and a RAM given ways.
+  write("odd.yaml", body + "capacity: 96 KiB\nslices: 2\n");
+  expect_input_error({"array", "odd.yaml"}, {"odd.yaml", "'capacity'", "power of two"});
+  write("ways.yaml", body + "capacity: 64 KiB\nassociativity: 4\n");
+  expect_input_error({"array", "ways.yaml"}, {"ways.yaml", "'associativity'"});
+  expect_input_error({"array"}, {"exactly one"});
+}
+
 TEST(Readme, CiRunsTheReadmeTestCommand) {
   const std::string readme = slurp(fs::path(DEEPNVM_SOURCE_DIR) / "README.md");
   const std::string ci = slurp(fs::path(DEEPNVM_SOURCE_DIR) / ".ci" / "run");

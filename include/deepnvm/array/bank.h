@@ -107,6 +107,10 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
 Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
                        const BankSpec& spec, MatCache* cache = nullptr);
 
+/// @brief Whether the H-tree of `spec` routes down to the mats (evaluate_bank's first check, which
+/// depends on the bank grid and the bits only): lets a search skip hopeless grids before sizing.
+bool htree_routes(const BankSpec& spec);
+
 /// NVSim's CONSTRAINT_ASPECT_RATIO_BANK at commit 6334d00 (note §1.6 rule 10).
 inline constexpr double kBankAspectRatioLimit = 10.0;
 

@@ -64,7 +64,9 @@ struct ArrayResult {
   std::uint64_t valid_candidates = 0;  // of which legal
   std::string cell_name, cell_type;
   double node = 0.0, temperature = 0.0;
-  std::string node_source;  // "nvsim" (NVSim's own tables), or the table set used below 22 nm
+  std::string node_source;
+  int slices = 1;  // area and leakage are of all slices; everything else is per slice  // "nvsim" (NVSim's own tables),
+                   // or the table set used below 22 nm
   std::vector<std::string> warnings, ignored_keys;
 };
 
@@ -78,6 +80,11 @@ struct ArrayResult {
 /// The search runs on `threads` threads (0: one per hardware thread); the result does not depend on it.
 ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesystem::path& data_dir,
                                   unsigned threads = 0);
+
+/// @brief The same with the cell already loaded (a native cell file, or any Cell model); the
+/// config's cell path is ignored.
+ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell, const std::filesystem::path& data_dir,
+                           unsigned threads = 0);
 
 /// The JSON of `deepnvm array` (docs/json_format.md): fixed lower-case top-level SI keys.
 nlohmann::ordered_json to_json(const ArrayResult& result);
