@@ -23,6 +23,7 @@ struct ArrayArgs {
   std::string nvsim_cfg;
   std::string cell_dir;
   std::string emit_nvsim;
+  std::string model;  // empty: the file's (native) or nvsim
 };
 
 // NVSim opens the cell file relative to its working directory; deepnvm first tries the cfg's folder,
@@ -90,6 +91,8 @@ Action add_array_command(CLI::App& app) {
   cmd->add_option("--nvsim-cfg", args->nvsim_cfg, "An NVSim .cfg file to evaluate instead");
   cmd->add_option("--cell-dir", args->cell_dir, "Also look for the cfg's MemoryCellInputFile in this folder");
   cmd->add_option("--emit-nvsim", args->emit_nvsim, "Also write the equivalent NVSim .cfg file here");
+  cmd->add_option("--model", args->model, "Circuit model: nvsim (default) or cacti (overrides the file's model key)")
+      ->check(CLI::IsMember({"nvsim", "cacti"}));
   return [args](const Context& ctx) {
     if (args->spec.empty() == args->nvsim_cfg.empty())
       throw ConfigError({"<command line>", 0}, "", "give either an array file or --nvsim-cfg FILE (exactly one)");
@@ -103,12 +106,18 @@ Action add_array_command(CLI::App& app) {
       const ArraySpecFile spec = ArraySpecFile::schema().parse(root);
       config = to_nvsim_config(spec, args->spec);
       const auto cell = load_cell(config.cell_file, ctx.builtins.cell_models);
-      result = evaluate_array(config, *cell, ctx.data_dir, ctx.options.threads);
+      ArrayOptions options;
+      options.threads = ctx.options.threads;
+      options.model = *circuit::parse_circuit_model(args->model.empty() ? spec.model : args->model);
+      result = evaluate_array(config, *cell, ctx.data_dir, options);
       scale_to_slices(result, spec.slices);
     } else {
       config = load_nvsim_config(args->nvsim_cfg);
       config.cell_file = locate_cell(config, args->cell_dir);
-      result = evaluate_nvsim_config(config, ctx.data_dir, ctx.options.threads);
+      ArrayOptions options;
+      options.threads = ctx.options.threads;
+      options.model = *circuit::parse_circuit_model(args->model.empty() ? "nvsim" : args->model);
+      result = evaluate_nvsim_config(config, ctx.data_dir, options);
     }
     if (!ctx.options.quiet)
       for (const auto& w : result.warnings) fmt::print(stderr, "deepnvm: warning: {}\n", w);

@@ -111,6 +111,12 @@ const Schema<ArraySpecFile>& ArraySpecFile::schema() {
     s.field("buffer_design", &A::buffer_design)
         .one_of(names(kBuffers))
         .desc("Driver sizing style; absent: all three are searched.");
+    s.field("model", &A::model)
+        .one_of({"nvsim", "cacti"})
+        .default_value("nvsim")
+        .desc(
+            "Circuit model: nvsim (NVSim's equations, the default) or cacti (CACTI 7's tables, device, wires, "
+            "organisation family and whole-cache objective; the wire and buffer keys are then ignored).");
     s.check([](const ArraySpecFile& a, const ConfigNode& node) {
       if (a.design == "ram" && a.associativity != 1)
         throw ConfigError(node.location(), "associativity", "a RAM has no ways: expected 1 or no key, got {}",

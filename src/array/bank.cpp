@@ -222,7 +222,7 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
   }
   if (cache) {
     const MatCache::Entry& entry = cache->get(device, cell, mat);
-    b.mat = entry.mat;
+    b.mat = entry.view();
     b.mat_timing = entry.timing;
   } else {
     b.mat = std::make_shared<const Mat>(size_mat(device, cell, mat));

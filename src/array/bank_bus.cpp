@@ -193,7 +193,7 @@ Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell
   }
   if (cache) {
     const MatCache::Entry& entry = cache->get(device, cell, mat);
-    b.mat = entry.mat;
+    b.mat = entry.view();
     b.mat_timing = entry.timing;
   } else {
     b.mat = std::make_shared<const Mat>(size_mat(device, cell, mat));

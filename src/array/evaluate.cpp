@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "deepnvm/array/evaluate.h"
 
+#include "deepnvm/array/cacti_mode.h"
+
 #include <algorithm>
 #include <atomic>
 #include <bit>
@@ -223,8 +225,18 @@ Bank evaluate(const Context& ctx, BankSpec spec, BufferDesignStyle style, const 
                                                     : evaluate_bank(ctx.device, ctx.cell, global, spec, cache);
 }
 
+// One valid candidate as the CACTI model's whole-cache choice needs it (CircuitModel::cacti only).
+struct Candidate {
+  BankSpec spec;
+  BufferDesignStyle style = BufferDesignStyle::latency;
+  std::uint64_t order = 0;
+  CactiFigures figures;
+  double mat_latency = 0.0, column_decoder_latency = 0.0;  // for the normal-access hit time
+};
+
 struct SearchOutcome {
   ArrayDesign best;
+  std::vector<Candidate> all;  // every valid candidate, when collected
   bool found = false;
   std::array<double, 8> best_metric;  // best value of every metric over the valid candidates
   std::uint64_t candidates = 0, valid = 0;
@@ -296,6 +308,7 @@ struct SearchPartial {
   double best_value = std::numeric_limits<double>::infinity();
   std::uint64_t best_order = std::numeric_limits<std::uint64_t>::max();
   std::uint64_t invalid_order = 0;
+  bool collect = false;
 };
 
 void search_item(const Context& ctx, const ArrayJob& job, OptimizationTarget target, const WireChoice& local_choice,
@@ -332,6 +345,11 @@ void search_item(const Context& ctx, const ArrayJob& job, OptimizationTarget tar
       continue;
     }
     ++out.valid;
+    if (p.collect) {
+      const CactiFigures f{bank.read_latency, bank.read_energy, bank.leakage, bank.read_latency, bank.area()};
+      out.all.push_back({spec, static_cast<BufferDesignStyle>(m.style), order, f, bank.mat_timing.read_latency,
+                         bank.mat_timing.subarray.column_decoder_latency});
+    }
     for (std::size_t i = 0; i < kTargets.size(); ++i)
       out.best_metric[i] = std::min(out.best_metric[i], metric(bank, kTargets[i]));
     if (!limits.admit(bank)) continue;
@@ -345,6 +363,8 @@ void search_item(const Context& ctx, const ArrayJob& job, OptimizationTarget tar
       out.best.local_wire = local_choice;
       out.best.global_wire = global_choice;
       out.best.bank = std::move(bank);
+      // The cache reuses its storage for the next mat choice: the best keeps its own copy.
+      out.best.bank.mat = std::make_shared<const Mat>(*out.best.bank.mat);
     }
   }
 }
@@ -352,7 +372,8 @@ void search_item(const Context& ctx, const ArrayJob& job, OptimizationTarget tar
 // NVSim's organisation search with one wire pair, on `ctx.threads` threads. The result is the same
 // for any thread count: NVSim's first-best in its own loop order.
 SearchOutcome search(const Context& ctx, const ArrayJob& job, const SearchSpace& s, OptimizationTarget target,
-                     const WireChoice& local_choice, const WireChoice& global_choice, const Limits& limits) {
+                     const WireChoice& local_choice, const WireChoice& global_choice, const Limits& limits,
+                     bool collect = false) {
   const WireModel local = ctx.wire(local_choice);
   const WireModel global = ctx.wire(global_choice);
   std::vector<MatChoice> items;
@@ -378,6 +399,7 @@ SearchOutcome search(const Context& ctx, const ArrayJob& job, const SearchSpace&
     try {
       MatCache cache;
       partials[w].out.best_metric.fill(std::numeric_limits<double>::infinity());
+      partials[w].collect = collect;
       for (std::size_t i = next++; i < items.size(); i = next++)
         search_item(
             ctx, job, target, local_choice, global_choice, local, global, limits, items[i],
@@ -398,6 +420,7 @@ SearchOutcome search(const Context& ctx, const ArrayJob& job, const SearchSpace&
   SearchPartial merged;
   merged.out.best_metric.fill(std::numeric_limits<double>::infinity());
   for (auto& p : partials) {
+    merged.out.all.insert(merged.out.all.end(), p.out.all.begin(), p.out.all.end());
     merged.out.candidates += p.out.candidates;
     merged.out.valid += p.out.valid;
     for (std::size_t i = 0; i < kTargets.size(); ++i)
@@ -414,6 +437,9 @@ SearchOutcome search(const Context& ctx, const ArrayJob& job, const SearchSpace&
       merged.out.best = std::move(p.out.best);
     }
   }
+  // Collected candidates in NVSim's loop order, whatever the thread count.
+  std::sort(merged.out.all.begin(), merged.out.all.end(),
+            [](const Candidate& a, const Candidate& b) { return a.order < b.order; });
   return merged.out;
 }
 
@@ -576,14 +602,148 @@ ArrayFigures cache_figures(const Bank& data, const Bank& tag, CacheAccessMode mo
   return f;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The CACTI-like model (CircuitModel::cacti; cacti_mode.h).
+
+// CACTI's organisation family in NVSim's terms (NVSim's UseCactiAssumption space, note §1.8): mats of
+// 2 x 2 subarrays, all active, one row of mats active (all of its mats), with CACTI's fixed wires
+// (cacti_default_wires) and one buffer style; the mat grid and the mux degrees stay searched.
+SearchSpace cacti_family(SearchSpace s) {
+  fix(s.active_mat_columns, s.mat_columns.max);
+  fix(s.active_mat_rows, 1);
+  fix(s.subarray_rows, 2);
+  fix(s.subarray_columns, 2);
+  fix(s.active_subarray_rows, 2);
+  fix(s.active_subarray_columns, 2);
+  fix(s.buffer_style, static_cast<int>(BufferDesignStyle::latency));
+  const ModelWires w = cacti_default_wires();
+  fix(s.local_type, static_cast<int>(w.local.type));
+  fix(s.local_repeater, static_cast<int>(w.local.repeater));
+  fix(s.local_swing, w.local.low_swing ? 1 : 0);
+  fix(s.global_type, static_cast<int>(w.global.type));
+  fix(s.global_repeater, static_cast<int>(w.global.repeater));
+  fix(s.global_swing, w.global.low_swing ? 1 : 0);
+  return s;
+}
+
+// The whole-cache figures CACTI's objective compares [CACTI cacti_interface.cc uca_org_t::find_delay,
+// find_energy, find_area, find_cyc]. Normal access: the data array waits for the tag's way select only
+// at its column (sense-amp mux) decoder, max(t_tag + t_coldec, t_mat) + the output H-tree.
+CactiFigures cacti_cache_figures(const Candidate* tag, const Candidate& data, CacheAccessMode mode) {
+  if (!tag) return data.figures;
+  const CactiFigures& t = tag->figures;
+  const CactiFigures& d = data.figures;
+  CactiFigures f;
+  switch (mode) {
+    case CacheAccessMode::sequential:
+      f.access = t.access + d.access;
+      break;
+    case CacheAccessMode::fast:
+      f.access = std::max(t.access, d.access);
+      break;
+    case CacheAccessMode::normal:
+      f.access = std::max(t.access + data.column_decoder_latency, data.mat_latency) + (d.access - data.mat_latency);
+      break;
+  }
+  f.dynamic = t.dynamic + d.dynamic;
+  f.leakage = t.leakage + d.leakage;
+  f.area = t.area + d.area;
+  f.cycle = std::max(t.cycle, d.cycle);
+  return f;
+}
+
+// CACTI's solve() [Ucache.cc]: every valid tag array, then the one tag array filter_tag_arr keeps;
+// every valid data array, thinned by filter_data_arr; each kept data array with that tag array as a
+// whole cache; the cache find_optimal_uca picks. Fills `result` (designs and figures).
+void search_cacti(const Context& ctx, const std::optional<ArrayJob>& tag_job, const ArrayJob& data_job,
+                  const SearchSpace& data_space, const CactiObjective& objective, ArrayResult& result) {
+  const ModelWires wires = cacti_default_wires();
+  const OptimizationTarget target = ctx.config->optimization_target;
+  std::optional<Candidate> tag;
+  if (tag_job) {
+    SearchSpace space = cacti_family(full_space(1));
+    fix(space.rows_per_set, 1);
+    SearchOutcome t = search(ctx, *tag_job, space, target, wires.local, wires.global, Limits{}, true);
+    result.candidates += t.candidates;
+    result.valid_candidates += t.valid;
+    std::vector<CactiFigures> figures;
+    figures.reserve(t.all.size());
+    for (const Candidate& c : t.all) figures.push_back(c.figures);
+    const std::size_t pick = cacti_pick_tag(figures, objective);
+    if (pick == figures.size())
+      throw ModelError(
+          "CACTI model: no valid organisation of the tag array (CACTI: 'no valid tag organizations found')");
+    tag = t.all[pick];
+  }
+  SearchOutcome d = search(ctx, data_job, data_space, target, wires.local, wires.global, Limits{}, true);
+  result.candidates += d.candidates;
+  result.valid_candidates += d.valid;
+  std::vector<CactiFigures> data_figures;
+  data_figures.reserve(d.all.size());
+  for (const Candidate& c : d.all) data_figures.push_back(c.figures);
+  const CactiFigures data_min = cacti_minima(data_figures);
+  std::vector<std::size_t> kept;
+  std::vector<CactiFigures> caches;
+  for (std::size_t i = 0; i < d.all.size(); ++i) {
+    if (!cacti_keep_data(d.all[i].figures, data_min)) continue;
+    kept.push_back(i);
+    caches.push_back(cacti_cache_figures(tag ? &*tag : nullptr, d.all[i], ctx.config->cache_access_mode));
+  }
+  const std::size_t pick = cacti_pick(caches, objective);
+  if (pick == caches.size())
+    throw ModelError(
+        "CACTI model: no valid organisation of the data array (CACTI: 'no valid cache organizations found'); {} of {} "
+        "candidates valid{}{}",
+        d.valid, d.candidates,
+        d.last_invalid_reason.empty() ? "" : ", the last illegal because: ", d.last_invalid_reason);
+  const Candidate& best = d.all[kept[pick]];
+
+  auto design = [&](const Candidate& c) {
+    ArrayDesign a;
+    a.spec = c.spec;
+    a.buffer_style = c.style;
+    a.local_wire = wires.local;
+    a.global_wire = wires.global;
+    a.bank = evaluate(ctx, c.spec, c.style, ctx.wire(wires.local), ctx.wire(wires.global));
+    return a;
+  };
+  result.data = design(best);
+  const bool set_reset = is_set_reset(ctx.cell);
+  if (tag) {
+    result.tag = design(*tag);
+    const CacheAccessMode mode = ctx.config->cache_access_mode;
+    result.figures = cache_figures(result.data.bank, result.tag->bank, mode, set_reset);
+    if (mode == CacheAccessMode::normal) {
+      const CactiFigures f = cacti_cache_figures(&*tag, best, mode);
+      result.figures.hit_latency = result.figures.read_latency = f.access;
+    }
+  } else {
+    result.figures = ram_figures(result.data.bank, set_reset);
+  }
+}
+
 }  // namespace
 
 ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesystem::path& data_dir, unsigned threads) {
-  return evaluate_array(config, *load_nvsim_cell(config.cell_file), data_dir, threads);
+  return evaluate_array(config, *load_nvsim_cell(config.cell_file), data_dir,
+                        ArrayOptions{.threads = threads, .cacti_objective = std::nullopt});
+}
+
+ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesystem::path& data_dir,
+                                  const ArrayOptions& options) {
+  return evaluate_array(config, *load_nvsim_cell(config.cell_file), data_dir, options);
 }
 
 ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, const std::filesystem::path& data_dir,
                            unsigned threads) {
+  return evaluate_array(config, cell_model, data_dir,
+                        ArrayOptions{.threads = threads, .cacti_objective = std::nullopt});
+}
+
+ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, const std::filesystem::path& data_dir,
+                           const ArrayOptions& options) {
+  const bool cacti_model = options.model == circuit::CircuitModel::cacti;
+  const unsigned threads = options.threads;
   if (config.optimization_target == OptimizationTarget::exploration)
     throw ModelError(
         "OptimizationTarget Exploration (NVSim's CSV dump of every design) is not supported; name a target");
@@ -591,14 +751,15 @@ ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, co
   if (!config.internal_sensing && config.routing == Routing::h_tree)
     throw ModelError("H-tree routing does not support external sensing (NVSim refuses it too): use Routing non-H-tree");
 
-  const Technology technology = technology_for(config, data_dir);
+  const Technology technology = cacti_model ? technology_for_model(options.model, data_dir, config.process_node)
+                                            : technology_for(config, data_dir);
   Context ctx;
   ctx.config = &config;
   ctx.threads = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
   ctx.technology = &technology;
   std::vector<std::string> warnings = config.warnings;
   const std::string flavour = flavour_for(technology, config.device_roadmap, warnings);
-  ctx.device = circuit::make_device_model(technology, flavour, config.temperature, config.max_nmos_size);
+  ctx.device = circuit::make_device_model(technology, flavour, config.temperature, config.max_nmos_size, options.model);
   const CellFigures cell_figures = cell_model.characterize(CellContext{&technology, config.temperature, flavour});
   ctx.cell = make_array_cell(cell_figures);
 
@@ -611,6 +772,7 @@ ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, co
   result.node = config.process_node;
   result.temperature = config.temperature;
   result.node_source = technology.table_set;
+  result.model = options.model;
   result.warnings = std::move(warnings);
   result.ignored_keys = config.ignored_keys;
   for (const auto& k : cell_figures.ignored_keys) result.ignored_keys.push_back(k);
@@ -618,6 +780,7 @@ ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, co
   const bool cache = config.design_target == DesignTarget::cache;
   const int ways = config.associativity;
   const bool non_sequential = cache && config.cache_access_mode != CacheAccessMode::sequential;
+  std::optional<ArrayJob> tag_job;  // the CACTI model searches both arrays together
   const double capacity_bits = static_cast<double>(config.capacity) * 8.0;
   const auto word = static_cast<std::int64_t>(config.word_width);
 
@@ -634,15 +797,19 @@ ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, co
     tag.cache_non_sequential = non_sequential;
     tag.cache_associativity = ways;
     tag.write_energy_divisor = config.cache_access_mode == CacheAccessMode::fast ? ways : 1;
-    ArraySearch found = search_array(ctx, tag, tag_space(), config.optimization_target, nullptr);
-    result.candidates += found.candidates;
-    result.valid_candidates += found.valid;
-    if (!found.design.valid())
-      throw ModelError(
-          "no valid organisation of the tag array (NVSim: 'No valid solutions for tags.'); the last one "
-          "tried was illegal because: {}",
-          found.last_invalid_reason);
-    result.tag = std::move(found.design);
+    if (cacti_model) {
+      tag_job = tag;
+    } else {
+      ArraySearch found = search_array(ctx, tag, tag_space(), config.optimization_target, nullptr);
+      result.candidates += found.candidates;
+      result.valid_candidates += found.valid;
+      if (!found.design.valid())
+        throw ModelError(
+            "no valid organisation of the tag array (NVSim: 'No valid solutions for tags.'); the last one "
+            "tried was illegal because: {}",
+            found.last_invalid_reason);
+      result.tag = std::move(found.design);
+    }
   }
 
   ArrayJob data;
@@ -660,6 +827,11 @@ ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, co
     data.write_energy_divisor = ways;
   }
   if (cache && config.cache_access_mode == CacheAccessMode::normal) fix(space.rows_per_set, 1);
+  if (cacti_model) {
+    const CactiObjective objective = options.cacti_objective.value_or(cacti_objective_for(config.optimization_target));
+    search_cacti(ctx, tag_job, data, cacti_family(space), objective, result);
+    return result;
+  }
   ArraySearch found = search_array(ctx, data, space, config.optimization_target, &config.constraints);
   result.candidates += found.candidates;
   result.valid_candidates += found.valid;

@@ -139,10 +139,25 @@ MatTiming mat_delay(const circuit::DeviceModel& device, const Mat& mat) {
   return t;
 }
 
-std::size_t MatCache::KeyHash::operator()(const Key& k) const {
+std::size_t MatCache::hash(const Key& k) {
   std::size_t h = std::hash<double>{}(k.wire_res) ^ (std::hash<double>{}(k.wire_cap) << 1);
-  for (const std::int64_t v : k.ints) h = h * 1000003u ^ std::hash<std::int64_t>{}(v);
+  for (const std::int64_t v : k.ints) h = h * 1000003u ^ static_cast<std::size_t>(v);
   return h;
+}
+
+void MatCache::clear() {
+  used_ = 0;
+  std::fill(table_.begin(), table_.end(), -1);
+}
+
+void MatCache::grow_table() {
+  table_.assign(std::max<std::size_t>(64, table_.size() * 2), -1);
+  const std::size_t mask = table_.size() - 1;
+  for (std::size_t i = 0; i < used_; ++i) {
+    std::size_t slot = hash(keys_[i]) & mask;
+    while (table_[slot] >= 0) slot = (slot + 1) & mask;
+    table_[slot] = static_cast<std::int32_t>(i);
+  }
 }
 
 const MatCache::Entry& MatCache::get(const circuit::DeviceModel& device, const ArrayCell& cell, const MatSpec& spec) {
@@ -155,11 +170,22 @@ const MatCache::Entry& MatCache::get(const circuit::DeviceModel& device, const A
                  sub.associativity},
                 sub.local_wire_res_per_length,
                 sub.local_wire_cap_per_length};
-  const auto found = entries_.find(key);
-  if (found != entries_.end()) return found->second;
-  auto mat = std::make_shared<const Mat>(size_mat(device, cell, spec));
-  Entry entry{mat, mat->valid ? mat_delay(device, *mat) : MatTiming{}};
-  return entries_.emplace(key, std::move(entry)).first->second;
+  if (2 * (used_ + 1) > table_.size()) grow_table();
+  const std::size_t mask = table_.size() - 1;
+  std::size_t slot = hash(key) & mask;
+  for (; table_[slot] >= 0; slot = (slot + 1) & mask)
+    if (keys_[static_cast<std::size_t>(table_[slot])] == key) return pool_[static_cast<std::size_t>(table_[slot])];
+  if (used_ == pool_.size()) {
+    pool_.emplace_back();
+    keys_.emplace_back();
+  }
+  Entry& entry = pool_[used_];
+  entry.mat = size_mat(device, cell, spec);
+  entry.timing = entry.mat.valid ? mat_delay(device, entry.mat) : MatTiming{};
+  keys_[used_] = key;
+  table_[slot] = static_cast<std::int32_t>(used_);
+  ++used_;
+  return entry;
 }
 
 }  // namespace deepnvm

@@ -84,6 +84,62 @@ TEST(CactiModel, SramCellLeakageMatchesNote) {
 
 // ---------------------------------------------------------------------------------------------
 
+// CACTI's own objective keys of a reference run ("design objective", "deviate", "Optimize ED").
+CactiObjective objective_of(const json& cfg) {
+  auto numbers = [](std::string text) {
+    std::array<double, 5> v{};
+    std::size_t i = 0;
+    for (std::size_t start = 0; i < 5; ++i) {
+      const std::size_t end = text.find(':', start);
+      v[i] = std::stod(text.substr(start, end - start));
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    return v;
+  };
+  CactiObjective o;
+  o.weight = numbers(cfg["design objective (weight delay, dynamic power, leakage power, cycle time, area)"]);
+  o.deviation = numbers(cfg["deviate (delay, dynamic power, leakage power, cycle time, area)"]);
+  const std::string ed = cfg["Optimize ED or ED^2 (ED, ED^2, NONE):"];
+  o.ed = ed == "\"ED\"" ? 1 : ed == "\"ED^2\"" ? 2 : 0;
+  return o;
+}
+
+// The reference runs' objectives are those cacti_objective_for maps from the NVSim targets.
+TEST(CactiModel, ObjectiveMapping) {
+  const CactiObjective edp = cacti_objective_for(OptimizationTarget::read_edp);
+  EXPECT_EQ(edp.ed, 1);
+  EXPECT_EQ(edp.weight, (std::array<double, 5>{100, 100, 0, 0, 0}));
+  const CactiObjective area = cacti_objective_for(OptimizationTarget::area);
+  EXPECT_EQ(area.ed, 0);
+  EXPECT_EQ(area.weight, (std::array<double, 5>{0, 0, 0, 0, 100}));
+  EXPECT_EQ(cacti_objective_for(OptimizationTarget::read_latency).weight, (std::array<double, 5>{100, 0, 0, 0, 0}));
+}
+
+// CACTI Ucache.cc by hand: three candidates (access, dynamic, leakage, cycle, area).
+TEST(CactiModel, ObjectiveChoosesAsCacti) {
+  const std::vector<CactiFigures> c{{1.0, 4.0, 1.0, 1.0, 3.0}, {2.0, 1.0, 1.0, 1.0, 1.0}, {1.5, 2.0, 1.0, 1.0, 2.0}};
+  CactiObjective o;
+  o.ed = 1;  // costs 4, 2, 3
+  EXPECT_EQ(cacti_pick(c, o), 1u);
+  o.ed = 2;  // costs 4, 4, 4.5: first best
+  EXPECT_EQ(cacti_pick(c, o), 0u);
+  o.ed = 0;
+  o.weight = {100, 0, 0, 0, 0};
+  EXPECT_EQ(cacti_pick(c, o), 0u);
+  o.weight = {0, 0, 0, 0, 100};
+  EXPECT_EQ(cacti_pick(c, o), 1u);
+  o.deviation = {60, 1e5, 1e5, 1e5, 1e5};  // candidate 1 is 100 % slower than the fastest
+  EXPECT_EQ(cacti_pick(c, o), 2u);
+  // filter_tag_arr: weights and deviations even when ED is set.
+  o.ed = 1;
+  EXPECT_EQ(cacti_pick_tag(c, o), 2u);
+  // filter_data_arr drops only what is > 50 % above the minimum in both delay and energy.
+  const CactiFigures min = cacti_minima(c);
+  EXPECT_TRUE(cacti_keep_data(c[0], min));
+  EXPECT_TRUE(cacti_keep_data({1.6, 1.6, 0, 0, 0}, {1.0, 1.0, 0, 0, 0}) == false);
+}
+
 fs::path cacti_reference_dir() { return fs::path(DEEPNVM_REFERENCE_DIR) / "cacti"; }
 
 struct Errors {
@@ -111,7 +167,12 @@ TEST(CactiModel, ReferenceCaches) {
     const fs::path nv = testing::nvsim_reference_dir();
     NvsimConfig config = load_nvsim_config(nv / "inputs" / (pair + ".cfg"));
     config.cell_file = nv / "cells" / config.cell_file_as_written;
-    const ArrayResult r = evaluate_cacti_model(config, DEEPNVM_DATA_DIR);
+    ArrayOptions options;
+    options.model = CircuitModel::cacti;
+    options.cacti_objective = objective_of(c["inputs"]["cfg"]);
+    const ArrayResult r = evaluate_nvsim_config(config, DEEPNVM_DATA_DIR, options);
+    EXPECT_EQ(r.model, CircuitModel::cacti);
+    EXPECT_EQ(r.node_source, "cacti");
     const json& ref = c["results"];
     const double ref_area = ref["data_area_m2"].get<double>() + ref["tag_area_m2"].get<double>();
     Errors e{c["id"].get<std::string>(), r.figures.hit_latency / ref["access_time_s"].get<double>() - 1.0,

@@ -30,6 +30,7 @@ struct ArraySpecFile {
   std::string local_wire = "local_aggressive";
   std::string global_wire = "global_aggressive";
   std::optional<std::string> buffer_design;
+  std::string model = "nvsim";  // circuit model: "nvsim" or "cacti" (circuit/model.h)
 
   static const Schema<ArraySpecFile>& schema();
 };

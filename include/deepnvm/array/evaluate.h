@@ -17,6 +17,7 @@
 
 #include "deepnvm/array/bank.h"
 #include "deepnvm/array/nvsim_config.h"
+#include "deepnvm/circuit/model.h"
 #include "deepnvm/circuit/wire.h"
 
 namespace deepnvm {
@@ -65,9 +66,32 @@ struct ArrayResult {
   std::string cell_name, cell_type;
   double node = 0.0, temperature = 0.0;
   std::string node_source;
+  circuit::CircuitModel model = circuit::CircuitModel::nvsim;
   int slices = 1;  // area and leakage are of all slices; everything else is per slice  // "nvsim" (NVSim's own tables),
                    // or the table set used below 22 nm
   std::vector<std::string> warnings, ignored_keys;
+};
+
+/// @brief CACTI's whole-cache objective [CACTI Ucache.cc filter_tag_arr, filter_data_arr,
+/// find_optimal_uca; reference README §6 item 10]: metrics in the order delay (access time), dynamic
+/// read energy, leakage, cycle time, area. `weight` is CACTI's "design objective", `deviation` its
+/// "deviate" (percent above the minimum a design may be), `ed` its "Optimize ED or ED^2" (0 NONE,
+/// 1 ED, 2 ED^2).
+struct CactiObjective {
+  std::array<double, 5> weight{100.0, 0.0, 0.0, 0.0, 0.0};
+  std::array<double, 5> deviation{1e5, 1e5, 1e5, 1e5, 1e5};
+  int ed = 0;
+  bool operator==(const CactiObjective&) const = default;
+};
+
+/// @brief How to evaluate: the circuit model (NVSim's, the default and bit-identical to NVSim, or the
+/// CACTI-like one of cacti_mode.h), the search's thread count (0: one per hardware thread; the result
+/// does not depend on it) and, for the CACTI model, CACTI's objective (default: the cfg's target
+/// mapped as the reference runs did, cacti_objective_for()).
+struct ArrayOptions {
+  circuit::CircuitModel model = circuit::CircuitModel::nvsim;
+  unsigned threads = 0;
+  std::optional<CactiObjective> cacti_objective;
 };
 
 /// @brief Evaluates `config` against the technology tables under `data_dir` [NVSim main.cpp]. The
@@ -78,11 +102,17 @@ struct ArrayResult {
 /// NVSim's reduced space (quirk Q1), each array for the same target (quirk Q2). Throws ConfigError /
 /// ModelError for what NVSim would refuse (e.g. no valid organisation, external sensing with an H-tree).
 /// The search runs on `threads` threads (0: one per hardware thread); the result does not depend on it.
+/// With `options.model == cacti` the CACTI-like model runs instead (cacti_mode.h): CACTI's tables,
+/// device and wires, CACTI's organisation family and CACTI's whole-cache objective.
+ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesystem::path& data_dir,
+                                  const ArrayOptions& options);
 ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesystem::path& data_dir,
                                   unsigned threads = 0);
 
 /// @brief The same with the cell already loaded (a native cell file, or any Cell model); the
 /// config's cell path is ignored.
+ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell, const std::filesystem::path& data_dir,
+                           const ArrayOptions& options);
 ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell, const std::filesystem::path& data_dir,
                            unsigned threads = 0);
 

@@ -7,9 +7,10 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "deepnvm/array/subarray.h"
 #include "deepnvm/circuit/comparator.h"
@@ -82,28 +83,34 @@ MatTiming mat_delay(const circuit::DeviceModel& device, const Mat& mat);
 
 /// @brief Sized mats of one run, keyed by everything a mat depends on. The organisation search meets
 /// the same mat under many bank grids (the H-tree only changes how many address bits reach it), so
-/// each distinct mat is sized once. One cache serves one device model and one cell: the caller must
-/// not share it across runs. Not thread-safe: one cache per thread.
+/// each distinct mat is sized once. Storage is a pool reused after clear(): once it has grown to the
+/// largest working set, the cache allocates nothing. One cache serves one device model and one cell;
+/// not thread-safe (one per thread). Pointers it hands out are valid until the next clear().
 class MatCache {
  public:
   struct Entry {
-    std::shared_ptr<const Mat> mat;
+    Mat mat;
     MatTiming timing;  // for NVSim's ideal input edge (what the bank applies)
+    /// A non-owning handle for Bank::mat; copy the mat before clear() to keep it.
+    std::shared_ptr<const Mat> view() const { return std::shared_ptr<const Mat>(std::shared_ptr<const Mat>(), &mat); }
   };
   const Entry& get(const circuit::DeviceModel& device, const ArrayCell& cell, const MatSpec& spec);
-  std::size_t size() const { return entries_.size(); }
-  void clear() { entries_.clear(); }
+  std::size_t size() const { return used_; }
+  void clear();
 
  private:
   struct Key {
-    std::array<std::int64_t, 14> ints;
-    double wire_res, wire_cap;
+    std::array<std::int64_t, 14> ints{};
+    double wire_res = 0.0, wire_cap = 0.0;
     bool operator==(const Key&) const = default;
   };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const;
-  };
-  std::unordered_map<Key, Entry, KeyHash> entries_;
+  static std::size_t hash(const Key& k);
+  void grow_table();
+
+  std::deque<Entry> pool_;           // stable addresses; the first used_ are live
+  std::vector<Key> keys_;            // key of pool_[i]
+  std::vector<std::int32_t> table_;  // open addressing: index into pool_, -1 empty
+  std::size_t used_ = 0;
 };
 
 }  // namespace deepnvm
