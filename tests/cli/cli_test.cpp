@@ -406,8 +406,9 @@ TEST_F(Cli, ArrayEmitsAnNvsimConfigThatEvaluatesTheSame) {
 // The native array file: a small RAM of a native cell, and one split into slices.
 TEST_F(Cli, ArrayFileEvaluatesANativeCellAndScalesSlices) {
   const std::string cells = (fs::path(DEEPNVM_DATA_DIR) / "cells").string();
-  const std::string body = "kind: array\nname: t\ncell: " + cells +
-                           "/sot_mram.yaml\nnode: 16 nm\ndesign: ram\nline: 8 B\noptimize: read_latency\nbuffer_design: latency\n";
+  const std::string body =
+      "kind: array\nname: t\ncell: " + cells +
+      "/sot_mram.yaml\nnode: 16 nm\ndesign: ram\nline: 8 B\noptimize: read_latency\nbuffer_design: latency\n";
   write("one.yaml", body + "capacity: 64 KiB\n");
   write("four.yaml", body + "capacity: 256 KiB\nslices: 4\n");
   const Result one = run({"array", "one.yaml", "--json"});

@@ -7,7 +7,7 @@
 namespace deepnvm::circuit {
 
 struct BlockFigures {
-  double height = 0.0, width = 0.0;            // m
+  double height = 0.0, width = 0.0;                // m
   double read_latency = 0.0, write_latency = 0.0;  // s
   double read_energy = 0.0, write_energy = 0.0;    // J per access
   double leakage = 0.0;                            // W
