@@ -153,6 +153,18 @@ TreeRouting initial_routing(const BankSpec& spec) {
 
 }  // namespace
 
+void attach_mat(Bank& b, const circuit::DeviceModel& device, const ArrayCell& cell, const MatSpec& mat,
+                MatCache* cache) {
+  if (cache) {
+    const MatCache::Entry& entry = cache->get(device, cell, mat);
+    b.mat = entry.view();
+    b.mat_timing = entry.timing;
+  } else {
+    b.mat = std::make_shared<const Mat>(size_mat(device, cell, mat));
+    if (b.mat->valid) b.mat_timing = mat_delay(device, *b.mat);
+  }
+}
+
 bool htree_routes(const BankSpec& spec) {
   Bank b;
   b.horizontal_levels = log2_int(spec.mat_columns);
@@ -200,14 +212,7 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
     }
     mat.data_bits = r.distribute;
     mat.ways = 1 << r.broadcast;
-    // Ways sharing a row are selected by extra column muxing, spread over the three levels.
-    const int ways_per_row = mat.ways / spec.rows_per_set;
-    if (ways_per_row > 1) {
-      const int extra_outer = 1 << (log2_int(ways_per_row) / 3);
-      mat.subarray.mux_output_lev1 *= extra_outer;
-      mat.subarray.mux_output_lev2 *= extra_outer;
-      mat.subarray.mux_sense_amp *= ways_per_row / extra_outer / extra_outer;
-    }
+    fold_ways_into_muxes(mat.subarray, mat.ways / spec.rows_per_set);
   } else {
     if (spec.rows_per_set > 1) {
       invalid(b, "a tag array keeps one set in one row");
@@ -220,14 +225,7 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
     mat.data_bits = r.broadcast;
     mat.ways = r.distribute;
   }
-  if (cache) {
-    const MatCache::Entry& entry = cache->get(device, cell, mat);
-    b.mat = entry.view();
-    b.mat_timing = entry.timing;
-  } else {
-    b.mat = std::make_shared<const Mat>(size_mat(device, cell, mat));
-    if (b.mat->valid) b.mat_timing = mat_delay(device, *b.mat);
-  }
+  attach_mat(b, device, cell, mat, cache);
   if (!b.mat->valid) {
     invalid(b, b.mat->invalid_reason);
     return b;

@@ -171,14 +171,7 @@ Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell
     }
     mat.data_bits = spec.block_bits / active_rows / active_columns;
     mat.ways = spec.associativity;
-    // Ways sharing a row are selected by extra column muxing, spread over the three levels.
-    const int ways_per_row = mat.ways / spec.rows_per_set;
-    if (ways_per_row > 1) {
-      const int extra_outer = 1 << (log2_int(ways_per_row) / 3);
-      mat.subarray.mux_output_lev1 *= extra_outer;
-      mat.subarray.mux_output_lev2 *= extra_outer;
-      mat.subarray.mux_sense_amp *= ways_per_row / extra_outer / extra_outer;
-    }
+    fold_ways_into_muxes(mat.subarray, mat.ways / spec.rows_per_set);
   } else {
     if (spec.rows_per_set > 1) {
       invalid(b, "a tag array keeps one set in one row");
@@ -191,14 +184,7 @@ Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell
       return b;
     }
   }
-  if (cache) {
-    const MatCache::Entry& entry = cache->get(device, cell, mat);
-    b.mat = entry.view();
-    b.mat_timing = entry.timing;
-  } else {
-    b.mat = std::make_shared<const Mat>(size_mat(device, cell, mat));
-    if (b.mat->valid) b.mat_timing = mat_delay(device, *b.mat);
-  }
+  attach_mat(b, device, cell, mat, cache);
   if (!b.mat->valid) {
     invalid(b, b.mat->invalid_reason);
     return b;

@@ -113,6 +113,14 @@ Mat size_mat(const circuit::DeviceModel& device, const ArrayCell& cell, const Ma
   return m;
 }
 
+void fold_ways_into_muxes(SubArraySpec& subarray, int ways_per_row) {
+  if (ways_per_row <= 1) return;
+  const int extra_outer = 1 << (log2_int(ways_per_row) / 3);
+  subarray.mux_output_lev1 *= extra_outer;
+  subarray.mux_output_lev2 *= extra_outer;
+  subarray.mux_sense_amp *= ways_per_row / extra_outer / extra_outer;
+}
+
 MatTiming mat_delay(const circuit::DeviceModel& device, const Mat& mat) {
   MatTiming t;
   if (!mat.valid) {

@@ -107,6 +107,11 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
 Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
                        const BankSpec& spec, MatCache* cache = nullptr);
 
+/// @brief Sizes the mat of a bank (or takes it from `cache`, if given) and its timing for the
+/// ideal input edge both bank kinds apply.
+void attach_mat(Bank& bank, const circuit::DeviceModel& device, const ArrayCell& cell, const MatSpec& mat,
+                MatCache* cache);
+
 /// @brief Whether the H-tree of `spec` routes down to the mats (evaluate_bank's first check, which
 /// depends on the bank grid and the bits only): lets a search skip hopeless grids before sizing.
 bool htree_routes(const BankSpec& spec);

@@ -68,6 +68,11 @@ struct Mat {
 /// subarrays, the mux predecoders none (quirk Q18).
 Mat size_mat(const circuit::DeviceModel& device, const ArrayCell& cell, const MatSpec& spec);
 
+/// @brief NVSim's folding of the ways that share a row of a data mat into the column muxes: with
+/// k = log2(ways per row), output levels 1 and 2 each gain 2^(k/3) and the sense-amp mux the rest
+/// [NVSim BankWithHtree.cpp / BankWithoutHtree.cpp; note §1.2 step 3].
+void fold_ways_into_muxes(SubArraySpec& subarray, int ways_per_row);
+
 /// Latencies of a mat for an input slope (NVSim's bank passes an infinite one).
 struct MatTiming {
   double read_latency = 0.0, write_latency = 0.0, set_latency = 0.0, reset_latency = 0.0;
