@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: MIT
 #include "deepnvm/array/bank.h"
 
+#include <bit>
 #include <cmath>
 
 namespace deepnvm {
 namespace {
 
-int log2_int(double n) { return static_cast<int>(std::log2(n) + 0.1); }
+// NVSim's (int)(log2(n) + 0.1), exact and fast for the powers of two a search mostly meets.
+int log2_int(double n) {
+  if (n >= 1.0 && n < 9.2e18) {
+    const auto i = static_cast<std::uint64_t>(n);
+    if (static_cast<double>(i) == n && std::has_single_bit(i)) return std::countr_zero(i);
+  }
+  return static_cast<int>(std::log2(n) + 0.1);
+}
 
 // Marks `b` illegal in place (no copy of the bank on the search's hot path).
 Bank& invalid(Bank& b, std::string_view reason) {

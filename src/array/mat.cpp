@@ -2,12 +2,18 @@
 #include "deepnvm/array/mat.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace deepnvm {
 namespace {
 
-int log2_int(std::int64_t n) { return static_cast<int>(std::log2(static_cast<double>(n)) + 0.1); }
+// NVSim's (int)(log2(n) + 0.1), exact and fast for powers of two.
+int log2_int(std::int64_t n) {
+  if (n > 0 && std::has_single_bit(static_cast<std::uint64_t>(n)))
+    return std::countr_zero(static_cast<std::uint64_t>(n));
+  return static_cast<int>(std::log2(static_cast<double>(n)) + 0.1);
+}
 
 // A decoder's address bits split over two predecode blocks: block 2 takes half when more than 3.
 struct PredecodeSplit {
@@ -148,9 +154,10 @@ MatTiming mat_delay(const circuit::DeviceModel& device, const Mat& mat) {
 }
 
 std::size_t MatCache::hash(const Key& k) {
-  std::size_t h = std::hash<double>{}(k.wire_res) ^ (std::hash<double>{}(k.wire_cap) << 1);
-  for (const std::int64_t v : k.ints) h = h * 1000003u ^ static_cast<std::size_t>(v);
-  return h;
+  std::uint64_t h =
+      std::bit_cast<std::uint64_t>(k.wire_res) * 0x9e3779b97f4a7c15u ^ std::bit_cast<std::uint64_t>(k.wire_cap);
+  for (const std::int64_t v : k.ints) h = (h ^ static_cast<std::uint64_t>(v)) * 0x100000001b3u;
+  return static_cast<std::size_t>(h ^ (h >> 29));
 }
 
 void MatCache::clear() {
