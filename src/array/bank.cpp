@@ -173,13 +173,15 @@ void attach_mat(Bank& b, const circuit::DeviceModel& device, const ArrayCell& ce
   }
 }
 
-bool htree_routes(const BankSpec& spec) {
+bool htree_routes(const BankSpec& spec, int* mat_address_bits) {
   Bank b;
   b.horizontal_levels = log2_int(spec.mat_columns);
   b.vertical_levels = log2_int(spec.mat_rows);
   if (b.horizontal_levels >= kMaxTreeLevels || b.vertical_levels >= kMaxTreeLevels) return false;
   TreeRouting r = initial_routing(spec);
-  return route_tree(b, r);
+  if (!route_tree(b, r)) return false;
+  if (mat_address_bits) *mat_address_bits = r.address;
+  return true;
 }
 
 Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,

@@ -265,6 +265,7 @@ struct Grid {
   int mr, mc, amc, amr;
   std::int64_t block;
   double capacity_bits;
+  int mat_address_bits = -1;  // H-tree banks: the address bits that reach a mat (-1: not known)
 };
 
 // The grids of the space whose H-tree reaches the mats, in NVSim's order, for each count of active
@@ -296,11 +297,28 @@ std::array<std::vector<Grid>, 3> routable_grids(const Context& ctx, const ArrayJ
               spec.mat_columns = mc;
               spec.active_mat_rows = amr;
               spec.active_mat_columns = amc;
-              if (!htree_routes(spec)) continue;
+              int mat_address_bits = 0;
+              if (!htree_routes(spec, &mat_address_bits)) continue;
+              out[static_cast<std::size_t>(k)].push_back({mr, mc, amc, amr, block, capacity, mat_address_bits});
+              continue;
             }
             out[static_cast<std::size_t>(k)].push_back({mr, mc, amc, amr, block, capacity});
           }
   return out;
+}
+
+// Whether a mat of this choice under this grid keeps at least one row (Mat.cpp's first checks:
+// address bits left after gating, rows after the column muxes). Skipping the others changes nothing
+// but time: size_mat would reject them.
+bool mat_has_rows(const Grid& g, const MatChoice& m, const ArrayJob& job) {
+  const int gating = std::countr_zero(static_cast<unsigned>(m.sr * m.sc / (m.asr * m.asc)));
+  const int bits = g.mat_address_bits - gating;
+  if (bits <= 0) return false;
+  if (bits >= 62) return true;
+  // Data mats hold 2^(log2 ways) ways per row set; extra ways fold into the muxes (same product).
+  const std::int64_t ways = job.role == ArrayRole::data ? job.associativity : 1;
+  const std::int64_t mux = static_cast<std::int64_t>(m.m0) * m.m1 * m.m2;
+  return ((std::int64_t{1} << bits) * ways) / mux > 0;
 }
 
 struct SearchPartial {
@@ -336,6 +354,7 @@ void search_item(const Context& ctx, const ArrayJob& job, OptimizationTarget tar
     const std::uint64_t order =
         nvsim_order({mr, mc, amc, amr, m.sr, m.sc, m.asc, m.asr, m.m0, m.m1, m.m2, m.rps}, m.style);
     ++out.candidates;
+    if (g.mat_address_bits >= 0 && !mat_has_rows(g, m, job)) continue;  // the mat would be illegal
     Bank bank = evaluate(ctx, spec, static_cast<BufferDesignStyle>(m.style), local, global, &cache);
     if (!bank.valid) {
       if (order >= p.invalid_order) {

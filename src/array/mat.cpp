@@ -32,7 +32,8 @@ Mat invalid(Mat m, std::string_view reason) {
 
 }  // namespace
 
-Mat size_mat(const circuit::DeviceModel& device, const ArrayCell& cell, const MatSpec& spec) {
+Mat size_mat(const circuit::DeviceModel& device, const ArrayCell& cell, const MatSpec& spec,
+             UnloadedPredecoders* memo) {
   Mat m;
   m.spec = spec;
   const int active = spec.active_subarray_rows * spec.active_subarray_columns;
@@ -70,10 +71,16 @@ Mat size_mat(const circuit::DeviceModel& device, const ArrayCell& cell, const Ma
   auto size_pair = [&](PredecoderFigures(&pair)[2], int bits, double load) {
     const PredecodeSplit s = split_bits(bits);
     for (int i = 0; i < 2; ++i) {
-      const circuit::PredecodeBlock block =
-          circuit::size_predecode_block(device, {i == 0 ? s.first : s.second, load, 0.0});
+      const int block_bits = i == 0 ? s.first : s.second;
+      const bool memoized = memo && load == 0.0 && block_bits >= 0 && block_bits < 32;
+      if (memoized && memo->by_bits[static_cast<std::size_t>(block_bits)]) {
+        pair[i] = *memo->by_bits[static_cast<std::size_t>(block_bits)];
+        continue;
+      }
+      const circuit::PredecodeBlock block = circuit::size_predecode_block(device, {block_bits, load, 0.0});
       if (!block.valid) return false;
       pair[i] = {block.figures, circuit::predecode_block_delay(device, block, circuit::kInfinite)};
+      if (memoized) memo->by_bits[static_cast<std::size_t>(block_bits)] = pair[i];
     }
     return true;
   };
@@ -195,7 +202,7 @@ const MatCache::Entry& MatCache::get(const circuit::DeviceModel& device, const A
     keys_.emplace_back();
   }
   Entry& entry = pool_[used_];
-  entry.mat = size_mat(device, cell, spec);
+  entry.mat = size_mat(device, cell, spec, &predecoders_);
   entry.timing = entry.mat.valid ? mat_delay(device, entry.mat) : MatTiming{};
   keys_[used_] = key;
   table_[slot] = static_cast<std::int32_t>(used_);

@@ -114,7 +114,8 @@ void attach_mat(Bank& bank, const circuit::DeviceModel& device, const ArrayCell&
 
 /// @brief Whether the H-tree of `spec` routes down to the mats (evaluate_bank's first check, which
 /// depends on the bank grid and the bits only): lets a search skip hopeless grids before sizing.
-bool htree_routes(const BankSpec& spec);
+/// When it does, `mat_address_bits` (if given) receives the address bits that reach each mat.
+bool htree_routes(const BankSpec& spec, int* mat_address_bits = nullptr);
 
 /// NVSim's CONSTRAINT_ASPECT_RATIO_BANK at commit 6334d00 (note §1.6 rule 10).
 inline constexpr double kBankAspectRatioLimit = 10.0;

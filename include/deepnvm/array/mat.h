@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -66,7 +67,14 @@ struct Mat {
 /// 2^A_s (x ways for data) / M, columns = data_bits / active subarrays x M (x ways for tags). The
 /// predecoders sit at the mat centre: the row predecoders drive half the local wire across the
 /// subarrays, the mux predecoders none (quirk Q18).
-Mat size_mat(const circuit::DeviceModel& device, const ArrayCell& cell, const MatSpec& spec);
+/// Predecode blocks without a wire load (the mux predecoders of every mat, quirk Q18) depend only on
+/// their bit count: sized once per device and reused. Not thread-safe.
+struct UnloadedPredecoders {
+  std::array<std::optional<PredecoderFigures>, 32> by_bits;
+};
+
+Mat size_mat(const circuit::DeviceModel& device, const ArrayCell& cell, const MatSpec& spec,
+             UnloadedPredecoders* memo = nullptr);
 
 /// @brief NVSim's folding of the ways that share a row of a data mat into the column muxes: with
 /// k = log2(ways per row), output levels 1 and 2 each gain 2^(k/3) and the sense-amp mux the rest
@@ -116,6 +124,7 @@ class MatCache {
   std::vector<Key> keys_;            // key of pool_[i]
   std::vector<std::int32_t> table_;  // open addressing: index into pool_, -1 empty
   std::size_t used_ = 0;
+  UnloadedPredecoders predecoders_;  // kept across clear(): it depends on the device only
 };
 
 }  // namespace deepnvm
