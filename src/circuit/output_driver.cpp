@@ -135,4 +135,15 @@ Delay output_driver_delay(const DeviceModel& d, const OutputDriver& driver, doub
   return total;
 }
 
+Delay nand_and_driver_delay(const DeviceModel& d, int nand_inputs, double nand_width_n, double nand_output_cap,
+                            const OutputDriver& driver, double ramp_in) {
+  if (nand_inputs == 0) return output_driver_delay(d, driver, ramp_in);
+  const double r = on_resistance(d, nand_width_n, Channel::nmos) * nand_inputs;  // series stack
+  const double gm = transconductance(d, nand_width_n, Channel::nmos);
+  const Delay nand = horowitz(r * (nand_output_cap + driver.input_cap), 1.0 / (r * gm), ramp_in);
+  Delay chain = output_driver_delay(d, driver, nand.ramp_out);
+  chain.latency += nand.latency;
+  return chain;
+}
+
 }  // namespace deepnvm::circuit

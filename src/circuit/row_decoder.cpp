@@ -77,14 +77,8 @@ RowDecoder size_row_decoder(const DeviceModel& d, const RowDecoderSpec& spec) {
 
 Delay row_decoder_delay(const DeviceModel& d, const RowDecoder& decoder, double ramp_in) {
   if (!decoder.valid) return Delay{kInfinite, kStepRamp};
-  if (decoder.nand_inputs == 0) return output_driver_delay(d, decoder.driver, ramp_in);
-  const double r = on_resistance(d, decoder.nand_width_n, Channel::nmos) * decoder.nand_inputs;
-  const double gm = transconductance(d, decoder.nand_width_n, Channel::nmos);
-  const double tau = r * (decoder.nand_output_cap + decoder.driver.input_cap);
-  const Delay nand = horowitz(tau, 1.0 / (r * gm), ramp_in);
-  Delay chain = output_driver_delay(d, decoder.driver, nand.ramp_out);
-  chain.latency += nand.latency;
-  return chain;
+  return nand_and_driver_delay(d, decoder.nand_inputs, decoder.nand_width_n, decoder.nand_output_cap, decoder.driver,
+                               ramp_in);
 }
 
 }  // namespace deepnvm::circuit

@@ -64,4 +64,11 @@ OutputDriver size_output_driver(const DeviceModel& d, const OutputDriverSpec& sp
 /// [NVSim OutputDriver.cpp CalculateLatency; note §2.0]. Invalid drivers give kInfinite latency.
 Delay output_driver_delay(const DeviceModel& d, const OutputDriver& driver, double ramp_in);
 
+/// @brief Delay of a NAND gate of `nand_inputs` series NMOS of width `nand_width_n` (output cap
+/// `nand_output_cap`) driving `driver`, the decoder stage shared by NVSim's BasicDecoder and
+/// RowDecoder [NVSim BasicDecoder.cpp, RowDecoder.cpp CalculateLatency; note §2.2-2.3]. With no NAND
+/// (`nand_inputs` 0) the driver alone.
+Delay nand_and_driver_delay(const DeviceModel& d, int nand_inputs, double nand_width_n, double nand_output_cap,
+                            const OutputDriver& driver, double ramp_in);
+
 }  // namespace deepnvm::circuit
