@@ -1,27 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "deepnvm/array/bank.h"
 
+#include "nvsim_log2.h"
+
 #include <bit>
 #include <cmath>
 
 namespace deepnvm {
 namespace {
-
-// NVSim's (int)(log2(n) + 0.1), exact and fast for the powers of two a search mostly meets.
-int log2_int(double n) {
-  if (n >= 1.0 && n < 9.2e18) {
-    const auto i = static_cast<std::uint64_t>(n);
-    if (static_cast<double>(i) == n && std::has_single_bit(i)) return std::countr_zero(i);
-  }
-  return static_cast<int>(std::log2(n) + 0.1);
-}
-
-// Marks `b` illegal in place (no copy of the bank on the search's hot path).
-Bank& invalid(Bank& b, std::string_view reason) {
-  b.valid = false;
-  b.invalid_reason = reason;
-  return b;
-}
 
 // The bits still to route while the tree descends, and the mats still to split among active ones.
 struct TreeRouting {
@@ -146,10 +132,10 @@ void size_tree(Bank& b, int sharing, double pitch) {
 // The bits the bank must route and the mats to activate, before the first tree level.
 TreeRouting initial_routing(const BankSpec& spec) {
   TreeRouting r;
-  r.address = log2_int(spec.capacity_bits / static_cast<double>(spec.block_bits) / spec.associativity);
+  r.address = nvsim_log2(spec.capacity_bits / static_cast<double>(spec.block_bits) / spec.associativity);
   if (spec.role == ArrayRole::data) {
     r.distribute = static_cast<int>(spec.block_bits);
-    r.broadcast = log2_int(spec.associativity);
+    r.broadcast = nvsim_log2(spec.associativity);
   } else {
     r.distribute = spec.associativity;
     r.broadcast = static_cast<int>(spec.block_bits);
@@ -175,8 +161,8 @@ void attach_mat(Bank& b, const circuit::DeviceModel& device, const ArrayCell& ce
 
 bool htree_routes(const BankSpec& spec, int* mat_address_bits) {
   Bank b;
-  b.horizontal_levels = log2_int(spec.mat_columns);
-  b.vertical_levels = log2_int(spec.mat_rows);
+  b.horizontal_levels = nvsim_log2(spec.mat_columns);
+  b.vertical_levels = nvsim_log2(spec.mat_rows);
   if (b.horizontal_levels >= kMaxTreeLevels || b.vertical_levels >= kMaxTreeLevels) return false;
   TreeRouting r = initial_routing(spec);
   if (!route_tree(b, r)) return false;
@@ -189,20 +175,20 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
   Bank b;
   b.spec = spec;
   if (!spec.subarray.internal_sensing) {
-    invalid(b, "H-tree routing needs internal sensing (NVSim refuses external sensing with an H-tree)");
+    b.reject("H-tree routing needs internal sensing (NVSim refuses external sensing with an H-tree)");
     return b;
   }
   const int active_mat_columns = std::min(spec.active_mat_columns, spec.mat_columns);
   const int active_mat_rows = std::min(spec.active_mat_rows, spec.mat_rows);
-  b.horizontal_levels = log2_int(spec.mat_columns);
-  b.vertical_levels = log2_int(spec.mat_rows);
+  b.horizontal_levels = nvsim_log2(spec.mat_columns);
+  b.vertical_levels = nvsim_log2(spec.mat_rows);
   if (b.horizontal_levels >= kMaxTreeLevels || b.vertical_levels >= kMaxTreeLevels) {
-    invalid(b, "more mats than the H-tree model supports");
+    b.reject("more mats than the H-tree model supports");
     return b;
   }
   TreeRouting r = initial_routing(spec);
   if (!route_tree(b, r)) {
-    invalid(b, kExhausted);
+    b.reject(kExhausted);
     return b;
   }
 
@@ -217,7 +203,7 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
   mat.subarray = spec.subarray;
   if (spec.role == ArrayRole::data) {
     if (spec.rows_per_set > (1 << r.broadcast)) {
-      invalid(b, "fewer ways per mat than rows per set");
+      b.reject("fewer ways per mat than rows per set");
       return b;
     }
     mat.data_bits = r.distribute;
@@ -225,11 +211,11 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
     fold_ways_into_muxes(mat.subarray, mat.ways / spec.rows_per_set);
   } else {
     if (spec.rows_per_set > 1) {
-      invalid(b, "a tag array keeps one set in one row");
+      b.reject("a tag array keeps one set in one row");
       return b;
     }
     if (r.distribute == 0) {
-      invalid(b, "a tag mat must hold at least one way");
+      b.reject("a tag mat must hold at least one way");
       return b;
     }
     mat.data_bits = r.broadcast;
@@ -237,7 +223,7 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
   }
   attach_mat(b, device, cell, mat, cache);
   if (!b.mat->valid) {
-    invalid(b, b.mat->invalid_reason);
+    b.reject(b.mat->invalid_reason);
     return b;
   }
 
@@ -256,7 +242,7 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
     b.width += std::ceil(static_cast<double>(b.vertical[i].bits()) * b.vertical[i].wires / sharing) * pitch;
   if (spec.role == ArrayRole::data &&
       (b.height / b.width > kBankAspectRatioLimit || b.width / b.height > kBankAspectRatioLimit)) {
-    invalid(b, "bank aspect ratio above the limit");
+    b.reject("bank aspect ratio above the limit");
     return b;
   }
   size_tree(b, sharing, pitch);

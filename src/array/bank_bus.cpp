@@ -9,24 +9,10 @@
 
 #include "deepnvm/array/bank.h"
 
+#include "nvsim_log2.h"
+
 namespace deepnvm {
 namespace {
-
-// NVSim's (int)(log2(n) + 0.1), exact and fast for the powers of two a search mostly meets.
-int log2_int(double n) {
-  if (n >= 1.0 && n < 9.2e18) {
-    const auto i = static_cast<std::uint64_t>(n);
-    if (static_cast<double>(i) == n && std::has_single_bit(i)) return std::countr_zero(i);
-  }
-  return static_cast<int>(std::log2(n) + 0.1);
-}
-
-// Marks `b` illegal in place (no copy of the bank on the search's hot path).
-Bank& invalid(Bank& b, std::string_view reason) {
-  b.valid = false;
-  b.invalid_reason = reason;
-  return b;
-}
 
 // NVSim evaluates the global mux, sense amp and comparator with this "infinite" input slope.
 constexpr double kBankRamp = 1e40;
@@ -152,7 +138,7 @@ Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell
   const bool internal = spec.subarray.internal_sensing;
   b.external_sensing = !internal;
   if (!internal && global_wire.repeater != circuit::RepeaterKind::none) {
-    invalid(b, "external sensing needs unrepeated global wires (NVSim marks the design invalid)");
+    b.reject("external sensing needs unrepeated global wires (NVSim marks the design invalid)");
     return b;
   }
   const int active_columns = std::min(spec.active_mat_columns, spec.mat_columns);
@@ -160,8 +146,8 @@ Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell
 
   // Bits to each mat: the address less the mat-gating bits, and the mat's share of the word
   // [NVSim BankWithoutHtree::Initialize; note §1.5].
-  const int address_bits = log2_int(spec.capacity_bits / static_cast<double>(spec.block_bits) / spec.associativity);
-  const int gating_bits = log2_int(spec.mat_rows * spec.mat_columns / active_rows / active_columns);
+  const int address_bits = nvsim_log2(spec.capacity_bits / static_cast<double>(spec.block_bits) / spec.associativity);
+  const int gating_bits = nvsim_log2(spec.mat_rows * spec.mat_columns / active_rows / active_columns);
   const int mat_address_bits = address_bits - gating_bits;
   MatSpec mat;
   mat.subarray_rows = spec.subarray_rows;
@@ -174,7 +160,7 @@ Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell
   mat.subarray = spec.subarray;
   if (spec.role == ArrayRole::data) {
     if (spec.rows_per_set > spec.associativity) {
-      invalid(b, "fewer ways than rows per set");
+      b.reject("fewer ways than rows per set");
       return b;
     }
     mat.data_bits = spec.block_bits / active_rows / active_columns;
@@ -182,19 +168,19 @@ Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell
     fold_ways_into_muxes(mat.subarray, mat.ways / spec.rows_per_set);
   } else {
     if (spec.rows_per_set > 1) {
-      invalid(b, "a tag array keeps one set in one row");
+      b.reject("a tag array keeps one set in one row");
       return b;
     }
     mat.data_bits = spec.block_bits;
     mat.ways = spec.associativity / active_rows / active_columns;
     if (mat.ways < 1) {
-      invalid(b, "a tag mat must hold at least one way");
+      b.reject("a tag mat must hold at least one way");
       return b;
     }
   }
   attach_mat(b, device, cell, mat, cache);
   if (!b.mat->valid) {
-    invalid(b, b.mat->invalid_reason);
+    b.reject(b.mat->invalid_reason);
     return b;
   }
 
@@ -207,7 +193,7 @@ Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell
     b.global_sense_amp = circuit::size_sense_amp(device, {amps, current_sense, cell.min_sense_voltage,
                                                           b.mat->width * spec.mat_columns / static_cast<double>(amps)});
     if (!b.global_sense_amp.valid) {
-      invalid(b, "global sense amp wider than its pitch allows");
+      b.reject("global sense amp wider than its pitch allows");
       return b;
     }
     circuit::MuxSpec m;
@@ -240,7 +226,7 @@ Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell
   }
   if (spec.role == ArrayRole::data &&
       (b.height / b.width > kBankAspectRatioLimit || b.width / b.height > kBankAspectRatioLimit)) {
-    invalid(b, "bank aspect ratio above the limit");
+    b.reject("bank aspect ratio above the limit");
     return b;
   }
 
@@ -253,7 +239,7 @@ Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell
   } else {
     if (!add_global_bitlines(device, cell, global_wire, b, mat_address_bits, data_bits, ways, active_rows, s,
                              b.global_bitline_read_latency, b.global_bitline_write_latency)) {
-      invalid(b, "SRAM with external sensing: NVSim's global bitline delay is not finite (no read voltage)");
+      b.reject("SRAM with external sensing: NVSim's global bitline delay is not finite (no read voltage)");
       return b;
     }
     const circuit::BlockFigures& mux = b.global_bitline_mux.figures;

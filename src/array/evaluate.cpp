@@ -533,22 +533,10 @@ Technology technology_for(const NvsimConfig& c, const std::filesystem::path& dat
   return find_technology(data_dir, default_table_set(c.process_node), c.process_node);
 }
 
-std::string_view roadmap_flavour(DeviceRoadmap r) {
-  switch (r) {
-    case DeviceRoadmap::hp:
-      return "hp";
-    case DeviceRoadmap::lstp:
-      return "lstp";
-    case DeviceRoadmap::lop:
-      return "lop";
-  }
-  return "hp";
-}
-
 // The device flavour for the cfg's roadmap. NeuroSim's FinFET nodes have one low-power device that
 // NS-Cache uses for both LSTP and LOP; a LOP request there takes it, with a warning.
 std::string flavour_for(const Technology& technology, DeviceRoadmap roadmap, std::vector<std::string>& warnings) {
-  const std::string wanted(roadmap_flavour(roadmap));
+  const std::string wanted(device_flavour(roadmap));
   const bool has = std::any_of(technology.devices.begin(), technology.devices.end(),
                                [&](const Device& d) { return d.flavour == wanted; });
   if (!has && roadmap == DeviceRoadmap::lop && technology.table_set == "deepnvm" &&

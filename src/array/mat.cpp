@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "deepnvm/array/mat.h"
 
+#include "nvsim_log2.h"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -8,12 +10,7 @@
 namespace deepnvm {
 namespace {
 
-// NVSim's (int)(log2(n) + 0.1), exact and fast for powers of two.
-int log2_int(std::int64_t n) {
-  if (n > 0 && std::has_single_bit(static_cast<std::uint64_t>(n)))
-    return std::countr_zero(static_cast<std::uint64_t>(n));
-  return static_cast<int>(std::log2(static_cast<double>(n)) + 0.1);
-}
+int log2_int(std::int64_t n) { return nvsim_log2(static_cast<double>(n)); }
 
 // A decoder's address bits split over two predecode blocks: block 2 takes half when more than 3.
 struct PredecodeSplit {

@@ -555,4 +555,16 @@ std::string to_nvsim_config(const NvsimConfig& c) {
   return out;
 }
 
+std::string_view device_flavour(DeviceRoadmap v) {
+  switch (v) {
+    case DeviceRoadmap::hp:
+      return "hp";
+    case DeviceRoadmap::lstp:
+      return "lstp";
+    case DeviceRoadmap::lop:
+      return "lop";
+  }
+  return "hp";
+}
+
 }  // namespace deepnvm

@@ -26,18 +26,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string_view flavour(DeviceRoadmap r) {
-  switch (r) {
-    case DeviceRoadmap::hp:
-      return "hp";
-    case DeviceRoadmap::lstp:
-      return "lstp";
-    case DeviceRoadmap::lop:
-      return "lop";
-  }
-  return "hp";
-}
-
 const json* find_case(const std::vector<json>& cases, const std::string& id) {
   for (const json& c : cases)
     if (c["id"] == id) return &c;
@@ -51,7 +39,7 @@ Bank evaluate_forced(const std::string& id) {
   config.cell_file = dir / "cells" / config.cell_file_as_written;
   const Technology tech = find_technology(DEEPNVM_DATA_DIR, "nvsim", config.process_node);
   const circuit::DeviceModel device =
-      circuit::make_device_model(tech, flavour(config.device_roadmap), config.temperature, config.max_nmos_size);
+      circuit::make_device_model(tech, device_flavour(config.device_roadmap), config.temperature, config.max_nmos_size);
   const ArrayCell cell =
       make_array_cell(load_nvsim_cell(config.cell_file)->characterize(CellContext{&tech, config.temperature}));
   auto wire = [&](const WireSetting& w) {

@@ -52,9 +52,7 @@ struct BruteBest {
 
 BruteBest brute_force(const NvsimConfig& c, OptimizationTarget target) {
   const Technology tech = find_technology(DEEPNVM_DATA_DIR, "nvsim", c.process_node);
-  const std::string flavour = c.device_roadmap == DeviceRoadmap::hp     ? "hp"
-                              : c.device_roadmap == DeviceRoadmap::lstp ? "lstp"
-                                                                        : "lop";
+  const std::string flavour(device_flavour(c.device_roadmap));
   const circuit::DeviceModel device = circuit::make_device_model(tech, flavour, c.temperature, c.max_nmos_size);
   const ArrayCell cell =
       make_array_cell(load_nvsim_cell(c.cell_file)->characterize(CellContext{&tech, c.temperature, flavour}));

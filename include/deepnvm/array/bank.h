@@ -82,6 +82,11 @@ struct Bank {
   // bitline it replaces) and writes; the global mux and sense amp come on top.
   double global_bitline_read_latency = 0.0, global_bitline_write_latency = 0.0;
   double area() const { return height * width; }
+  /// Marks the organisation illegal (in place: no copy on the search's hot path).
+  void reject(std::string_view reason) {
+    valid = false;
+    invalid_reason = reason;
+  }
 };
 
 /// @brief Evaluates one organisation [NVSim BankWithHtree Initialize, CalculateArea,

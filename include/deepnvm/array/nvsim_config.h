@@ -71,6 +71,9 @@ enum class BufferDesignStyle { latency, balance, area };
 /// `-Routing`: H-tree or bus-like (non-H-tree) routing of mats in the bank.
 enum class Routing { h_tree, non_h_tree };
 
+/// The device flavour of deepnvm's technology files for an NVSim roadmap ("hp", "lstp", "lop").
+std::string_view device_flavour(DeviceRoadmap v);
+
 /// The NVSim spelling of each value, as a `.cfg` file writes it.
 std::string_view nvsim_name(DesignTarget v);
 std::string_view nvsim_name(OptimizationTarget v);
