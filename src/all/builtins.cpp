@@ -3,6 +3,7 @@
 
 #include "deepnvm/array/register.h"
 #include "deepnvm/cell/register.h"
+#include "deepnvm/gpu/gpu.h"
 #include "deepnvm/tech/register.h"
 
 namespace deepnvm {
@@ -14,6 +15,7 @@ Builtins make_builtins() {
   register_builtin_cell(b.input_kinds, b.cell_models);
   register_builtin_array(b.input_kinds);
   register_builtin_workload(b.networks);
+  register_builtin_gpu(b.input_kinds);
   return b;
 }
 

@@ -2,6 +2,7 @@
 #include "deepnvm/array/evaluate.h"
 
 #include "deepnvm/array/cacti_mode.h"
+#include "deepnvm/array/cacti_uca.h"
 
 #include <algorithm>
 #include <atomic>
@@ -139,6 +140,7 @@ struct Context {
   const Technology* technology = nullptr;
   DeviceModel device;
   ArrayCell cell;
+  std::string flavour;  // the device flavour of the run (CACTI model: CACTI's technology view)
 
   WireModel wire(const WireChoice& w) const {
     circuit::WireSpec spec;
@@ -659,11 +661,153 @@ CactiFigures cacti_cache_figures(const Candidate* tag, const Candidate& data, Ca
   return f;
 }
 
+// The CACTI model's bank of one chosen CACTI organisation, in the Bank/Mat shape the JSON report
+// reads (organisation and breakdown): mats = Ndbl/2 x Ndwl/2, subarrays per mat, the figures of
+// cacti_uca.h's CactiArray.
+ArrayDesign cacti_design(const Context& ctx, const CactiArray& a, ArrayRole role) {
+  ArrayDesign design;
+  const ModelWires wires = cacti_default_wires();
+  design.local_wire = wires.local;
+  design.global_wire = wires.global;
+  BankSpec& s = design.spec;
+  s.role = role;
+  s.mat_rows = a.mats_vertical;
+  s.mat_columns = a.mats_horizontal;
+  s.active_mat_rows = 1;
+  s.active_mat_columns = a.active_mats;
+  s.subarray_columns = s.active_subarray_columns = std::max(1, a.ndwl / a.mats_horizontal);
+  s.subarray_rows = s.active_subarray_rows = std::max(1, a.subarrays_per_mat / s.subarray_columns);
+  s.subarray.rows = a.rows;
+  s.subarray.columns = a.columns;
+  s.subarray.mux_sense_amp = a.ndcm;
+  s.subarray.mux_output_lev1 = a.ndsam1;
+  s.subarray.mux_output_lev2 = a.ndsam2;
+  auto mat = std::make_shared<Mat>();
+  mat->valid = true;
+  mat->spec.subarray = s.subarray;
+  mat->subarray.valid = true;
+  mat->subarray.spec = s.subarray;
+  mat->subarray.cell = ctx.cell;
+  mat->subarray.height = a.subarray_height;
+  mat->subarray.width = a.subarray_width;
+  mat->height = a.mat_height;
+  mat->width = a.mat_width;
+  mat->read_energy = mat->write_energy = a.mat_energy;
+  mat->leakage = a.leakage / (a.mats_horizontal * a.mats_vertical);
+  Bank& b = design.bank;
+  b.valid = true;
+  b.spec = s;
+  b.mat = mat;
+  b.height = a.height;
+  b.width = a.width;
+  b.read_latency = b.write_latency = a.access;
+  b.read_energy = a.read_energy;
+  b.write_energy = a.write_energy;
+  b.leakage = a.leakage;
+  b.tree_read_latency = a.htree_in + a.htree_out;
+  b.tree_write_latency = a.htree_in;
+  b.tree_read_energy = a.htree_energy;
+  b.mat_timing.predecoder_latency = a.predecoder;
+  b.mat_timing.read_latency = b.mat_timing.write_latency = a.before_output - a.htree_in + a.subarray_output;
+  b.mat_timing.comparator_latency = a.comparator;
+  SubArrayTiming& st = b.mat_timing.subarray;
+  st.row_decoder_latency = a.row_decoder;
+  st.bitline_latency = a.bitline;
+  st.sense_amp_latency = a.senseamp;
+  st.mux_latency = a.subarray_output;
+  st.read_latency = st.write_latency = a.row_decoder + a.bitline + a.senseamp + a.subarray_output;
+  return design;
+}
+
+// CACTI's solve() for SRAM [Ucache.cc solve, filter_tag_arr, filter_data_arr, find_optimal_uca] over
+// CACTI's own organisation family and circuit equations (cacti_uca.h).
+void search_cacti_uca(const Context& ctx, bool cache, const CactiObjective& objective, ArrayResult& result) {
+  const NvsimConfig& config = *ctx.config;
+  const CactiTech tech = make_cacti_tech(*ctx.technology, ctx.flavour, ctx.device, ctx.cell);
+  CactiArraySpec spec;
+  spec.capacity_bytes = static_cast<double>(config.capacity);
+  spec.line_bytes = static_cast<int>(config.word_width / 8);
+  spec.associativity = cache ? config.associativity : 1;
+  spec.cache = cache;
+  spec.mode = config.cache_access_mode;
+  spec.output_bits = static_cast<int>(config.word_width);  // bus width = 8 x line, as the reference runs
+  auto figures_of = [](const CactiArray& a) {
+    return CactiFigures{a.access, a.read_energy, a.leakage, a.access, a.area()};
+  };
+  std::optional<CactiArray> tag;
+  if (cache) {
+    CactiArraySpec tag_spec = spec;
+    tag_spec.tag = true;
+    const std::vector<CactiArray> tags = cacti_arrays(tag_spec, tech);
+    result.candidates += tags.size();
+    result.valid_candidates += tags.size();
+    std::vector<CactiFigures> f;
+    f.reserve(tags.size());
+    for (const CactiArray& a : tags) f.push_back(figures_of(a));
+    const std::size_t pick = cacti_pick_tag(f, objective);
+    if (pick == f.size())
+      throw ModelError(
+          "CACTI model: no valid organisation of the tag array (CACTI: 'no valid tag organizations found')");
+    tag = tags[pick];
+  }
+  const std::vector<CactiArray> data = cacti_arrays(spec, tech);
+  result.candidates += data.size();
+  result.valid_candidates += data.size();
+  std::vector<CactiFigures> f;
+  f.reserve(data.size());
+  for (const CactiArray& a : data) f.push_back(figures_of(a));
+  const CactiFigures data_min = cacti_minima(f);
+  std::vector<std::size_t> kept;
+  std::vector<CactiFigures> caches;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    if (!cacti_keep_data(f[i], data_min)) continue;
+    kept.push_back(i);
+    if (!tag) {
+      caches.push_back(f[i]);
+      continue;
+    }
+    Candidate t, d;
+    t.figures = figures_of(*tag);
+    d.figures = f[i];
+    d.mat_latency = data[i].before_output;
+    d.column_decoder_latency = data[i].column_decoder_path;
+    caches.push_back(cacti_cache_figures(&t, d, config.cache_access_mode));
+  }
+  const std::size_t pick = cacti_pick(caches, objective);
+  if (pick == caches.size())
+    throw ModelError(
+        "CACTI model: no valid organisation of the data array (CACTI: 'no valid cache organizations found')");
+  const CactiArray& best = data[kept[pick]];
+  result.data = cacti_design(ctx, best, ArrayRole::data);
+  ArrayFigures& out = result.figures;
+  if (!tag) {
+    out = ram_figures(result.data.bank, false);
+    return;
+  }
+  result.tag = cacti_design(ctx, *tag, ArrayRole::tag);
+  // The whole cache [cacti_interface.cc uca_org_t::find_delay, find_energy, find_area]: data and tag
+  // energies, leakages and areas add; the access time follows the access mode.
+  out.area = best.area() + tag->area();
+  out.leakage = best.leakage + tag->leakage;
+  out.hit_latency = caches[pick].access;
+  out.miss_latency = tag->access;
+  out.hit_energy = best.read_energy + tag->read_energy;
+  out.miss_energy = config.cache_access_mode == CacheAccessMode::sequential ? tag->read_energy : out.hit_energy;
+  out.write_latency = std::max(best.access, tag->access);
+  out.write_energy = best.write_energy + tag->write_energy;
+  out.read_latency = out.hit_latency;
+  out.read_energy = out.hit_energy;
+}
+
 // CACTI's solve() [Ucache.cc]: every valid tag array, then the one tag array filter_tag_arr keeps;
 // every valid data array, thinned by filter_data_arr; each kept data array with that tag array as a
 // whole cache; the cache find_optimal_uca picks. Fills `result` (designs and figures).
 void search_cacti(const Context& ctx, const std::optional<ArrayJob>& tag_job, const ArrayJob& data_job,
                   const SearchSpace& data_space, const CactiObjective& objective, ArrayResult& result) {
+  if (ctx.cell.type == ArrayCellType::sram) {
+    search_cacti_uca(ctx, tag_job.has_value(), objective, result);
+    return;
+  }
   const ModelWires wires = cacti_default_wires();
   const OptimizationTarget target = ctx.config->optimization_target;
   std::optional<Candidate> tag;
@@ -767,6 +911,7 @@ ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, co
   std::vector<std::string> warnings = config.warnings;
   const std::string flavour = flavour_for(technology, config.device_roadmap, warnings);
   ctx.device = circuit::make_device_model(technology, flavour, config.temperature, config.max_nmos_size, options.model);
+  ctx.flavour = flavour;
   const CellFigures cell_figures = cell_model.characterize(CellContext{&technology, config.temperature, flavour});
   ctx.cell = make_array_cell(cell_figures);
 

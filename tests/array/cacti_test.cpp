@@ -5,12 +5,15 @@
 // access time, read energy, leakage and data + tag area.
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "deepnvm/array/cacti_mode.h"
+#include "deepnvm/array/cacti_uca.h"
 #include "deepnvm/circuit/device.h"
 #include "deepnvm/tech/technology.h"
 #include "reference_data.h"
@@ -179,8 +182,8 @@ TEST(CactiModel, ReferenceCaches) {
              r.figures.hit_energy / ref["read_dynamic_energy_J"].get<double>() - 1.0,
              r.figures.leakage / ref["leakage_power_W"].get<double>() - 1.0, r.figures.area / ref_area - 1.0};
     report += fmt::format(
-        "| {} | {} | {:.3f} / {:.3f} | {:+.0f} % | {:.3f} / {:.3f} | {:+.0f} % | {:.3f} / {:.3f} | "
-        "{:+.0f} % | {:.3f} / {:.3f} | {:+.0f} % |\n",
+        "| {} | {} | {:.3f} / {:.3f} | {:+.1f} % | {:.3f} / {:.3f} | {:+.1f} % | {:.3f} / {:.3f} | "
+        "{:+.1f} % | {:.3f} / {:.3f} | {:+.1f} % |\n",
         e.id, pair, r.figures.hit_latency * 1e9, ref["access_time_s"].get<double>() * 1e9, 100 * e.access,
         r.figures.hit_energy * 1e9, ref["read_dynamic_energy_J"].get<double>() * 1e9, 100 * e.energy, r.figures.leakage,
         ref["leakage_power_W"].get<double>(), 100 * e.leakage, r.figures.area * 1e6, ref_area * 1e6, 100 * e.area);
@@ -194,15 +197,51 @@ TEST(CactiModel, ReferenceCaches) {
     l.push_back(std::abs(e.leakage));
     ar.push_back(std::abs(e.area));
   }
-  report += fmt::format("median |err|: access {:.0f} %, read energy {:.0f} %, leakage {:.0f} %, area {:.0f} %\n",
+  report += fmt::format("\nmedian |err|: access {:.1f} %, read energy {:.1f} %, leakage {:.1f} %, area {:.1f} %\n\n",
                         100 * median(a), 100 * median(en), 100 * median(l), 100 * median(ar));
-  report += fmt::format("max |err|: access {:.0f} %, read energy {:.0f} %, leakage {:.0f} %, area {:.0f} %\n",
+  report += fmt::format("max |err|: access {:.1f} %, read energy {:.1f} %, leakage {:.1f} %, area {:.1f} %\n",
                         100 * *std::max_element(a.begin(), a.end()), 100 * *std::max_element(en.begin(), en.end()),
                         100 * *std::max_element(l.begin(), l.end()), 100 * *std::max_element(ar.begin(), ar.end()));
   std::printf("%s", report.c_str());
   RecordProperty("report", report);
-  // What the model reaches today (see the report); the issue's goal is median <= 15 %, max <= 35 %.
-  EXPECT_LE(median(l), 0.35);
+  // scripts/validate-array appends this table to docs/validation/array.md (part C).
+  if (const char* path = std::getenv("DEEPNVM_VALIDATION_REPORT"))
+    std::ofstream(path, std::ios::app)
+        << "\n## Part C: CACTI 7 SRAM caches, `model: cacti`\n\nEach case is run from its paired NVSim "
+           "cfg with `--model cacti` and CACTI's own objective keys of the reference run (test "
+           "`CactiModel.ReferenceCaches`, `tests/array/cacti_test.cpp`); ours / CACTI 7. Access time, "
+           "read energy (hit), leakage (data + tag) and data + tag area. Goal: median <= 15 %, max <= 35 % "
+           "on each. `cacti-C-07` has ECC on, which the model does not add (docs/models/array.md §11).\n\n"
+        << report;
+  // The issue's goal is median <= 15 % and max <= 35 % on each metric. What the port reaches (see the
+  // report, docs/models/array.md §11): medians of 1-3 %, the worst case the area-optimised cacti-C-04,
+  // whose flat objective lets a near-tie in area pick an organisation 31 % faster than CACTI's, and the
+  // ECC-on cacti-C-07 (ECC is not modelled: 12-15 % low on energy, leakage and area).
+  for (const auto& [name, v, max_allowed] : {std::tuple{"access", a, 0.35}, std::tuple{"read energy", en, 0.20},
+                                             std::tuple{"leakage", l, 0.15}, std::tuple{"area", ar, 0.20}}) {
+    EXPECT_LE(median(v), 0.05) << name;
+    EXPECT_LE(*std::max_element(v.begin(), v.end()), max_allowed) << name;
+  }
+}
+
+// CACTI's repeated "Global_30" wire [wire.cc] against the table every reference run prints ("Wire
+// Properties"): cacti-C-06 at 22 nm and cacti-C-02 at 32 nm, 350 K, ITRS HP, semi-global conservative.
+TEST(CactiModel, RepeatedWireMatchesCactiTable) {
+  struct Printed {
+    double node, opt_size, opt_spacing_mm, opt_delay_ns_per_mm, size, spacing_mm, delay_ns_per_mm;
+  };
+  for (const Printed& p : {Printed{22e-9, 42.0297, 0.0329013, 0.216837, 10.0297, 0.0329013, 0.28134},
+                           Printed{32e-9, 40.4238, 0.0633157, 0.192687, 18.4238, 0.163316, 0.248644}}) {
+    const Technology tech = find_technology(DEEPNVM_DATA_DIR, "cacti", p.node);
+    const circuit::DeviceModel d = circuit::make_device_model(tech, "hp", 350.0, 100.0, CircuitModel::cacti);
+    const CactiRepeatedWire w = make_cacti_tech(tech, "hp", d, ArrayCell{}).global_30;
+    EXPECT_NEAR(w.optimal_size, p.opt_size, 1e-3 * p.opt_size) << p.node;
+    EXPECT_NEAR(w.optimal_spacing * 1e3, p.opt_spacing_mm, 1e-3 * p.opt_spacing_mm) << p.node;
+    EXPECT_NEAR(w.optimal_delay * 1e-3 * 1e9, p.opt_delay_ns_per_mm, 1e-3 * p.opt_delay_ns_per_mm) << p.node;
+    EXPECT_NEAR(w.size, p.size, 1e-3 * p.size) << p.node;
+    EXPECT_NEAR(w.spacing * 1e3, p.spacing_mm, 1e-3 * p.spacing_mm) << p.node;
+    EXPECT_NEAR(w.delay * 1e-3 * 1e9, p.delay_ns_per_mm, 1e-3 * p.delay_ns_per_mm) << p.node;
+  }
 }
 
 }  // namespace

@@ -26,9 +26,9 @@ Technology technology_for_model(circuit::CircuitModel model, const std::filesyst
 /// @brief The wires of CACTI's default run ("Wire signaling Global_30", wires inside and outside the
 /// mat semi-global, conservative projection): local (bitline/wordline) wires local-conservative
 /// unrepeated, the H-tree semi-global conservative with repeaters sized for 30 % more delay than
-/// optimal [CACTI io.cc/parameter.cc wire options; note §4.2 "tree"]. With a CACTI-model device the
-/// repeaters are sized as CACTI's wire.cc does (circuit/wire.h). Repeated global wires occupy area in
-/// evaluate_bank (wire bundles), as CACTI's tree does.
+/// optimal [CACTI io.cc/parameter.cc wire options; note §4.2 "tree"]. SRAM arrays use CACTI's own
+/// repeated wire and H-tree (cacti_uca.h, wire.cc / htree2.cc); other cells keep NVSim's repeater
+/// sizing on these wires (circuit/wire.h), with the wire bundles' area in evaluate_bank.
 struct ModelWires {
   WireChoice local, global;
 };
