@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// deepnvm network list|show : the DNN zoo — layers, shapes, FLOPs and parameters.
+// deepnvm network list|show : the DNN zoo (or an ONNX file) — layers, shapes, FLOPs and parameters.
 #include <memory>
 
 #include <fmt/format.h>
@@ -7,6 +7,7 @@
 #include "app.h"
 #include "deepnvm/report/json_output.h"
 #include "deepnvm/report/table.h"
+#include "deepnvm/workload/onnx_import.h"
 #include "deepnvm/workload/zoo.h"
 
 namespace deepnvm::cli {
@@ -30,7 +31,7 @@ Action add_network_command(CLI::App& app) {
   auto args = std::make_shared<NetworkArgs>();
   auto* list = network->add_subcommand("list", "Every zoo network with its parameters and FLOPs per sample");
   auto* show = network->add_subcommand("show", "The layers of one network, in execution order");
-  show->add_option("name", args->name, "Network name, e.g. resnet50")->required();
+  show->add_option("name", args->name, "Network name, e.g. resnet50, or an ONNX file (FILE.onnx)")->required();
   for (auto* sub : {list, show}) {
     sub->add_option("--batch", args->batch, "Batch size")->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 20));
     sub->add_option("--dtype", args->dtype, "Activation and weight type: fp32, fp16, bf16, int8")
@@ -64,7 +65,9 @@ Action add_network_command(CLI::App& app) {
       print(ctx.options.json ? json_text(doc) : table.str());
       return;
     }
-    const Network net = networks.get(args->name, {"<command line>", 0}, "name")(options);
+    const bool onnx_file = args->name.size() > 5 && args->name.ends_with(".onnx");
+    const Network net = onnx_file ? import_onnx(args->name, {.dtype = options.dtype})
+                                  : networks.get(args->name, {"<command line>", 0}, "name")(options);
     auto doc = json_document("network show");
     doc["name"] = net.name;
     doc["source"] = net.source;

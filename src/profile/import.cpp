@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Format detection, the public entry points, and the conversion of measured kernels to Traffic.
+#include <zlib.h>
+
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+#include <array>
+
+#include <fmt/format.h>
 
 #include "deepnvm/core/error.h"
 #include "detail.h"
@@ -168,12 +171,20 @@ Profile parse_profile(std::string_view text, const std::string& source) {
 }
 
 Profile read_profile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path.string(), "cannot open the profile for reading");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw IoError(path.string(), "error while reading the profile");
-  return parse_profile(text.str(), path.string());
+  // zlib reads a plain file as it is and a gzip file decompressed: measured CSVs are large and
+  // repetitive (one row per launch and metric), so they are kept as .csv.gz.
+  gzFile in = gzopen(path.c_str(), "rb");
+  if (in == nullptr) throw IoError(path.string(), "cannot open the profile for reading");
+  std::string text;
+  std::array<char, 1 << 16> buffer{};
+  int got = 0;
+  while ((got = gzread(in, buffer.data(), static_cast<unsigned>(buffer.size()))) > 0)
+    text.append(buffer.data(), static_cast<std::size_t>(got));
+  int status = Z_OK;
+  const std::string error = got < 0 ? gzerror(in, &status) : "";
+  gzclose(in);
+  if (got < 0) throw IoError(path.string(), fmt::format("error while reading the profile: {}", error));
+  return parse_profile(text, path.string());
 }
 
 Traffic import_profile(const std::filesystem::path& path) { return read_profile(path).to_traffic(); }
