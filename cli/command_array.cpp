@@ -23,7 +23,8 @@ struct ArrayArgs {
   std::string nvsim_cfg;
   std::string cell_dir;
   std::string emit_nvsim;
-  std::string model;  // empty: the file's (native) or nvsim
+  std::string model;   // empty: the file's (native) or nvsim
+  std::string compat;  // empty: the file's (native) or nvsim
 };
 
 // NVSim opens the cell file relative to its working directory; deepnvm first tries the cfg's folder,
@@ -93,6 +94,10 @@ Action add_array_command(CLI::App& app) {
   cmd->add_option("--emit-nvsim", args->emit_nvsim, "Also write the equivalent NVSim .cfg file here");
   cmd->add_option("--model", args->model, "Circuit model: nvsim (default) or cacti (overrides the file's model key)")
       ->check(CLI::IsMember({"nvsim", "cacti"}));
+  cmd->add_option("--compat", args->compat,
+                  "nvsim (default: NVSim's quirks and separate tag/data search) or fixed (quirks corrected, tag and "
+                  "data optimised jointly; overrides the file's compat key)")
+      ->check(CLI::IsMember({"nvsim", "fixed"}));
   return [args](const Context& ctx) {
     if (args->spec.empty() == args->nvsim_cfg.empty())
       throw ConfigError({"<command line>", 0}, "", "give either an array file or --nvsim-cfg FILE (exactly one)");
@@ -109,6 +114,7 @@ Action add_array_command(CLI::App& app) {
       ArrayOptions options;
       options.threads = ctx.options.threads;
       options.model = *circuit::parse_circuit_model(args->model.empty() ? spec.model : args->model);
+      options.compat = *parse_compat(args->compat.empty() ? spec.compat : args->compat);
       result = evaluate_array(config, *cell, ctx.data_dir, options);
       scale_to_slices(result, spec.slices);
     } else {
@@ -117,6 +123,7 @@ Action add_array_command(CLI::App& app) {
       ArrayOptions options;
       options.threads = ctx.options.threads;
       options.model = *circuit::parse_circuit_model(args->model.empty() ? "nvsim" : args->model);
+      options.compat = *parse_compat(args->compat.empty() ? "nvsim" : args->compat);
       result = evaluate_nvsim_config(config, ctx.data_dir, options);
     }
     if (!ctx.options.quiet)

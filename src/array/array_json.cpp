@@ -194,7 +194,8 @@ nlohmann::ordered_json to_json(const ArrayResult& r) {
     out["organization"] = organization_json(r.data, false);
     out["breakdown"] = breakdown_json(r.data, f.set_reset);
   }
-  out["context"] = json{{"model", json{{"compat", std::string(circuit::circuit_model_name(r.model))},
+  out["context"] = json{{"compat", std::string(compat_name(r.compat))},
+                        {"model", json{{"compat", std::string(circuit::circuit_model_name(r.model))},
                                        {"node_m", r.node},
                                        {"node_source", r.node_source},
                                        {"temperature_k", r.temperature},

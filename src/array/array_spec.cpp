@@ -117,7 +117,17 @@ const Schema<ArraySpecFile>& ArraySpecFile::schema() {
         .desc(
             "Circuit model: nvsim (NVSim's equations, the default) or cacti (CACTI 7's tables, device, wires, "
             "organisation family and whole-cache objective; the wire and buffer keys are then ignored).");
+    s.field("compat", &A::compat)
+        .one_of({"nvsim", "fixed"})
+        .default_value("nvsim")
+        .desc(
+            "nvsim: NVSim's equations, quirks and search semantics (tag and data optimised separately); fixed: the "
+            "quirks that are bugs corrected and a cache's tag and data arrays optimised jointly for the cache's "
+            "target (docs/models/array.md, compat: fixed). Model nvsim only.");
     s.check([](const ArraySpecFile& a, const ConfigNode& node) {
+      if (a.compat == "fixed" && a.model == "cacti")
+        throw ConfigError(node.location(), "compat",
+                          "compat fixed corrects NVSim's quirks: it needs model nvsim, got model cacti");
       if (a.design == "ram" && a.associativity != 1)
         throw ConfigError(node.location(), "associativity", "a RAM has no ways: expected 1 or no key, got {}",
                           a.associativity);

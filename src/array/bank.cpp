@@ -264,14 +264,21 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
 
   // The tree: reads cross each level twice (address in, data out), writes once; in fast-mode caches
   // only 1/beta of the write wires switch (quirk Q10).
+  // Fixed: a fast-mode write sends one line of the set, so only the data bits shrink by beta; every
+  // address and broadcast bit still switches.
   const double beta = spec.write_energy_divisor;
+  const bool fixed = spec.subarray.compat == Compat::fixed;
   auto add_level = [&](const TreeLevel& level) {
     const circuit::WireFigures w = circuit::wire_figures(global_wire, level.length);
     b.tree_read_latency += 2.0 * w.delay;
     b.tree_write_latency += w.delay;
     const double switching = w.energy * level.active_wires * level.bits();
     b.tree_read_energy += switching;
-    b.tree_write_energy += switching / beta;
+    if (fixed)
+      b.tree_write_energy += w.energy * level.active_wires *
+                             (level.address_bits + level.data_broadcast_bits + level.data_distribute_bits / beta);
+    else
+      b.tree_write_energy += switching / beta;
     b.tree_leakage += w.leakage * level.total_wires * level.bits();
   };
   for (int i = 0; i < b.horizontal_levels; ++i) add_level(b.horizontal[i]);

@@ -27,9 +27,13 @@ struct BusShare {
 
 // Internal sensing: address and data lines run vertically past the mats; the farthest mat row sets
 // the delay; only the active mat rows switch, and only their wires leak (quirk Q11).
+// Fixed: every row's wires leak (Q11), and a fast-mode write switches only one line's data wires (Q10).
 void add_bus_wires(const Bank& b, const circuit::WireModel& wire, int address_bits, double data_bits, int ways,
                    int active_rows, int active_columns, BusShare& s) {
   const int rows = b.spec.mat_rows;
+  const bool fixed = b.spec.subarray.compat == Compat::fixed;
+  const double all_bits = address_bits + data_bits + (b.spec.role == ArrayRole::tag ? ways : 0);
+  const double write_bits = all_bits - data_bits + data_bits / b.spec.write_energy_divisor;
   for (int i = 0; i < rows; ++i) {
     const double length = b.mat->height * (rows - i);
     const circuit::WireFigures w = circuit::wire_figures(wire, length);
@@ -39,11 +43,11 @@ void add_bus_wires(const Bank& b, const circuit::WireModel& wire, int address_bi
     }
     double bits = 0.0;  // NVSim resets the bit count per row, so inactive rows leak nothing (quirk Q11)
     if (i < active_rows) {
-      bits = address_bits + data_bits + (b.spec.role == ArrayRole::tag ? ways : 0);
+      bits = all_bits;
       s.read_energy += w.energy * bits * active_columns;
-      s.write_energy += w.energy * bits * active_columns;
+      s.write_energy += w.energy * (fixed ? write_bits : bits) * active_columns;
     }
-    s.leakage += w.leakage * bits * b.spec.mat_columns;
+    s.leakage += w.leakage * (fixed ? all_bits : bits) * b.spec.mat_columns;
   }
 }
 
@@ -256,8 +260,9 @@ Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell
       s.leakage += spec.associativity * b.global_comparator.figures.leakage;
     }
   }
-  // Fast-mode caches write one way's wires (quirk Q10).
-  s.write_energy /= spec.write_energy_divisor;
+  // Fast-mode caches write one way's wires (quirk Q10); fixed, internal sensing: add_bus_wires already
+  // divided the data wires only.
+  if (!(internal && spec.subarray.compat == Compat::fixed)) s.write_energy /= spec.write_energy_divisor;
 
   const int active_mats = active_rows * active_columns;
   b.tree_read_latency = s.read_latency;

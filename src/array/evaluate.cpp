@@ -75,9 +75,21 @@ SearchSpace tag_space() {
 
 void fix(Range& r, int value) { r.min = r.max = value; }
 
+// The cfg's circuit keys: buffer style and wires.
+void apply_circuit_keys(const NvsimConfig& c, SearchSpace& s) {
+  if (c.buffer_design) fix(s.buffer_style, static_cast<int>(*c.buffer_design));
+  if (c.local_wire.type) fix(s.local_type, static_cast<int>(*c.local_wire.type));
+  if (c.local_wire.repeater) fix(s.local_repeater, static_cast<int>(*c.local_wire.repeater));
+  if (c.local_wire.low_swing) fix(s.local_swing, *c.local_wire.low_swing ? 1 : 0);
+  if (c.global_wire.type) fix(s.global_type, static_cast<int>(*c.global_wire.type));
+  if (c.global_wire.repeater) fix(s.global_repeater, static_cast<int>(*c.global_wire.repeater));
+  if (c.global_wire.low_swing) fix(s.global_swing, *c.global_wire.low_swing ? 1 : 0);
+}
+
 // The cfg narrows the data space [NVSim InputParameter.cpp; note §1.8], in file order for
 // UseCactiAssumption against ForceBank/ForceMat (quirk Q3).
-SearchSpace data_space(const NvsimConfig& c, int associativity) {
+// Fixed (Q3): the Force lines win over UseCactiAssumption wherever they stand in the file.
+SearchSpace data_space(const NvsimConfig& c, int associativity, Compat compat) {
   SearchSpace s = full_space(associativity);
   auto force_bank = [&] {
     if (!c.force_bank) return;
@@ -101,21 +113,26 @@ SearchSpace data_space(const NvsimConfig& c, int associativity) {
     fix(s.active_subarray_rows, 2);
     fix(s.active_subarray_columns, 2);
   };
-  if (c.use_cacti_assumption && c.cacti_assumption_after_force_bank) force_bank();
-  if (c.use_cacti_assumption && c.cacti_assumption_after_force_mat) force_mat();
+  const bool bank_first = compat == Compat::nvsim && c.cacti_assumption_after_force_bank;
+  const bool mat_first = compat == Compat::nvsim && c.cacti_assumption_after_force_mat;
+  if (c.use_cacti_assumption && bank_first) force_bank();
+  if (c.use_cacti_assumption && mat_first) force_mat();
   if (c.use_cacti_assumption) cacti();
-  if (!(c.use_cacti_assumption && c.cacti_assumption_after_force_bank)) force_bank();
-  if (!(c.use_cacti_assumption && c.cacti_assumption_after_force_mat)) force_mat();
+  if (!(c.use_cacti_assumption && bank_first)) force_bank();
+  if (!(c.use_cacti_assumption && mat_first)) force_mat();
   if (c.force_mux_sense_amp) fix(s.mux_sense_amp, *c.force_mux_sense_amp);
   if (c.force_mux_output_lev1) fix(s.mux_output_lev1, *c.force_mux_output_lev1);
   if (c.force_mux_output_lev2) fix(s.mux_output_lev2, *c.force_mux_output_lev2);
-  if (c.buffer_design) fix(s.buffer_style, static_cast<int>(*c.buffer_design));
-  if (c.local_wire.type) fix(s.local_type, static_cast<int>(*c.local_wire.type));
-  if (c.local_wire.repeater) fix(s.local_repeater, static_cast<int>(*c.local_wire.repeater));
-  if (c.local_wire.low_swing) fix(s.local_swing, *c.local_wire.low_swing ? 1 : 0);
-  if (c.global_wire.type) fix(s.global_type, static_cast<int>(*c.global_wire.type));
-  if (c.global_wire.repeater) fix(s.global_repeater, static_cast<int>(*c.global_wire.repeater));
-  if (c.global_wire.low_swing) fix(s.global_swing, *c.global_wire.low_swing ? 1 : 0);
+  apply_circuit_keys(c, s);
+  return s;
+}
+
+// Fixed (Q1): the tag array is searched over the whole space, with the cfg's circuit keys (buffer
+// style, wires: they describe the process and the periphery, shared by both arrays) but not its
+// Force lines, which describe the data array's organisation.
+SearchSpace fixed_tag_space(const NvsimConfig& c) {
+  SearchSpace s = full_space(1);
+  apply_circuit_keys(c, s);
   return s;
 }
 
@@ -141,6 +158,7 @@ struct Context {
   DeviceModel device;
   ArrayCell cell;
   std::string flavour;  // the device flavour of the run (CACTI model: CACTI's technology view)
+  Compat compat = Compat::nvsim;
 
   WireModel wire(const WireChoice& w) const {
     circuit::WireSpec spec;
@@ -215,6 +233,7 @@ BankSpec make_spec(const Context& ctx, const ArrayJob& job) {
   s.subarray.cache_non_sequential = job.cache_non_sequential;
   s.subarray.associativity = job.cache_associativity;
   s.subarray.write_scheme = ctx.config->write_scheme;
+  s.subarray.compat = ctx.compat;
   return s;
 }
 
@@ -227,17 +246,139 @@ Bank evaluate(const Context& ctx, BankSpec spec, BufferDesignStyle style, const 
                                                     : evaluate_bank(ctx.device, ctx.cell, global, spec, cache);
 }
 
-// One valid candidate as the CACTI model's whole-cache choice needs it (CircuitModel::cacti only).
+// The figures of one array that a cache combines: those of ram_figures(), plus the mat and
+// column-decoder latencies of the normal-access hit time.
+struct CacheTerms {
+  double read_latency = 0.0, write_latency = 0.0, read_energy = 0.0, write_energy = 0.0;
+  double leakage = 0.0, area = 0.0;
+  double mat_read_latency = 0.0, column_decoder_latency = 0.0;
+};
+
+CacheTerms cache_terms(const Bank& b, bool set_reset) {
+  CacheTerms t;
+  t.read_latency = b.read_latency;
+  t.read_energy = b.read_energy;
+  t.leakage = b.leakage;
+  t.area = b.area();
+  t.write_latency = set_reset ? std::max(b.set_latency, b.reset_latency) : b.write_latency;
+  t.write_energy = set_reset ? std::max(b.set_energy, b.reset_energy) : b.write_energy;
+  t.mat_read_latency = b.mat_timing.read_latency;
+  t.column_decoder_latency = b.mat_timing.subarray.column_decoder_latency;
+  return t;
+}
+
+// The hit latency of a tag and a data array by access mode [NVSim Result.cpp:554-600; note §1.7].
+double hit_latency(const CacheTerms& t, const CacheTerms& d, CacheAccessMode mode, Compat compat) {
+  switch (mode) {
+    case CacheAccessMode::normal:
+      // Fixed: the tag's way select is needed only at the data array's column decoder.
+      if (compat == Compat::fixed)
+        return std::max(t.read_latency + d.column_decoder_latency, d.mat_read_latency) +
+               (d.read_latency - d.mat_read_latency);
+      // NVSim adds the column decoder on top of a mat latency that already holds it (quirk Q9).
+      return std::max(t.read_latency, d.mat_read_latency) + d.column_decoder_latency +
+             (d.read_latency - d.mat_read_latency);
+    case CacheAccessMode::fast:
+      return std::max(t.read_latency, d.read_latency);
+    case CacheAccessMode::sequential:
+      break;
+  }
+  return t.read_latency + d.read_latency;
+}
+
+// The cache's value of `target` for a tag and a data array: what cache_figures() reports, so the
+// search ranks by the reported figure.
+double cache_metric(const CacheTerms& t, const CacheTerms& d, CacheAccessMode mode, OptimizationTarget target,
+                    Compat compat) {
+  switch (target) {
+    case OptimizationTarget::read_latency:
+      return hit_latency(t, d, mode, compat);
+    case OptimizationTarget::write_latency:
+      return std::max(t.write_latency, d.write_latency);
+    case OptimizationTarget::read_energy:
+      return t.read_energy + d.read_energy;
+    case OptimizationTarget::write_energy:
+      return t.write_energy + d.write_energy;
+    case OptimizationTarget::read_edp:
+      return hit_latency(t, d, mode, compat) * (t.read_energy + d.read_energy);
+    case OptimizationTarget::write_edp:
+      return std::max(t.write_latency, d.write_latency) * (t.write_energy + d.write_energy);
+    case OptimizationTarget::leakage:
+      return t.leakage + d.leakage;
+    case OptimizationTarget::area:
+    case OptimizationTarget::exploration:
+      break;
+  }
+  return t.area + d.area;
+}
+
+// The one or two tag figures the cache value of `target` depends on (non-decreasingly): a tag that
+// is no better in both than another can be skipped.
+std::pair<double, double> tag_features(const CacheTerms& t, OptimizationTarget target) {
+  switch (target) {
+    case OptimizationTarget::read_latency:
+      return {t.read_latency, 0.0};
+    case OptimizationTarget::write_latency:
+      return {t.write_latency, 0.0};
+    case OptimizationTarget::read_energy:
+      return {t.read_energy, 0.0};
+    case OptimizationTarget::write_energy:
+      return {t.write_energy, 0.0};
+    case OptimizationTarget::read_edp:
+      return {t.read_latency, t.read_energy};
+    case OptimizationTarget::write_edp:
+      return {t.write_latency, t.write_energy};
+    case OptimizationTarget::leakage:
+      return {t.leakage, 0.0};
+    case OptimizationTarget::area:
+    case OptimizationTarget::exploration:
+      break;
+  }
+  return {t.area, 0.0};
+}
+
+// One valid candidate as the CACTI model's whole-cache choice and the fixed joint cache search need it.
 struct Candidate {
   BankSpec spec;
   BufferDesignStyle style = BufferDesignStyle::latency;
   std::uint64_t order = 0;
   CactiFigures figures;
   double mat_latency = 0.0, column_decoder_latency = 0.0;  // for the normal-access hit time
+  CacheTerms terms;
 };
+
+// What the data pass of the fixed joint cache search ranks by: the cache value of the target,
+// with the best of the candidate tags (sorted by NVSim loop order, so ties go to the earlier tag).
+struct CacheObjective {
+  CacheAccessMode mode = CacheAccessMode::normal;
+  OptimizationTarget target = OptimizationTarget::read_latency;
+  bool set_reset = false;
+  Compat compat = Compat::fixed;
+  const std::vector<Candidate>* tags = nullptr;
+  bool tag_front = false;  // the tag pass: keep the tags on the Pareto front of tag_features()
+};
+
+// Whether tag `a` makes tag `b` useless: no worse in both features and better in one, or equal and
+// earlier in NVSim's loop order. The relation is transitive, so fronts kept per worker and merged
+// give the same front whatever the thread count.
+bool dominates(const Candidate& a, const Candidate& b, OptimizationTarget target) {
+  const auto fa = tag_features(a.terms, target), fb = tag_features(b.terms, target);
+  return fa.first <= fb.first && fa.second <= fb.second &&
+         (fa.first < fb.first || fa.second < fb.second || a.order < b.order);
+}
+
+void add_to_front(std::vector<Candidate>& front, Candidate c, OptimizationTarget target) {
+  for (const Candidate& e : front)
+    if (dominates(e, c, target)) return;
+  std::erase_if(front, [&](const Candidate& e) { return dominates(c, e, target); });
+  front.push_back(std::move(c));
+}
 
 struct SearchOutcome {
   ArrayDesign best;
+  std::size_t best_tag = 0;  // joint cache search: the tag (index into CacheObjective::tags) of `best`
+  ArrayDesign alone;         // joint cache search: the best data array on its own target value
+  bool alone_found = false;
   std::vector<Candidate> all;  // every valid candidate, when collected
   bool found = false;
   std::array<double, 8> best_metric;  // best value of every metric over the valid candidates
@@ -327,13 +468,27 @@ struct SearchPartial {
   SearchOutcome out;
   double best_value = std::numeric_limits<double>::infinity();
   std::uint64_t best_order = std::numeric_limits<std::uint64_t>::max();
+  double alone_value = std::numeric_limits<double>::infinity();
+  std::uint64_t alone_order = std::numeric_limits<std::uint64_t>::max();
   std::uint64_t invalid_order = 0;
   bool collect = false;
 };
 
+// Keeps `bank` as `slot`'s design (its own copy of the mat: the cache reuses its storage).
+void keep(ArrayDesign& slot, const BankSpec& spec, BufferDesignStyle style, const WireChoice& local,
+          const WireChoice& global, Bank bank) {
+  slot.spec = spec;
+  slot.buffer_style = style;
+  slot.local_wire = local;
+  slot.global_wire = global;
+  slot.bank = std::move(bank);
+  slot.bank.mat = std::make_shared<const Mat>(*slot.bank.mat);
+}
+
 void search_item(const Context& ctx, const ArrayJob& job, OptimizationTarget target, const WireChoice& local_choice,
                  const WireChoice& global_choice, const WireModel& local, const WireModel& global, const Limits& limits,
-                 const MatChoice& m, const std::vector<Grid>& grids, MatCache& cache, SearchPartial& p) {
+                 const MatChoice& m, const std::vector<Grid>& grids, MatCache& cache, SearchPartial& p,
+                 const CacheObjective* objective) {
   cache.clear();
   SearchOutcome& out = p.out;
   for (const Grid& g : grids) {
@@ -366,14 +521,56 @@ void search_item(const Context& ctx, const ArrayJob& job, OptimizationTarget tar
       continue;
     }
     ++out.valid;
-    if (p.collect) {
-      const CactiFigures f{bank.read_latency, bank.read_energy, bank.leakage, bank.read_latency, bank.area()};
-      out.all.push_back({spec, static_cast<BufferDesignStyle>(m.style), order, f, bank.mat_timing.read_latency,
-                         bank.mat_timing.subarray.column_decoder_latency});
-    }
     for (std::size_t i = 0; i < kTargets.size(); ++i)
       out.best_metric[i] = std::min(out.best_metric[i], metric(bank, kTargets[i]));
     if (!limits.admit(bank)) continue;
+    if (p.collect || (objective && objective->tag_front)) {
+      const CactiFigures f{bank.read_latency, bank.read_energy, bank.leakage, bank.read_latency, bank.area()};
+      Candidate c{spec,
+                  static_cast<BufferDesignStyle>(m.style),
+                  order,
+                  f,
+                  bank.mat_timing.read_latency,
+                  bank.mat_timing.subarray.column_decoder_latency,
+                  cache_terms(bank, objective ? objective->set_reset : false)};
+      if (p.collect)
+        out.all.push_back(std::move(c));
+      else
+        add_to_front(out.all, std::move(c), objective->target);
+    }
+    if (objective && objective->tags) {
+      // Joint cache search: the cache value with the best tag for this data array; the data array's
+      // own best is kept too (the separate choice, NVSim's Q2, to fall back on).
+      const CacheTerms d = cache_terms(bank, objective->set_reset);
+      double joint = std::numeric_limits<double>::infinity();
+      std::size_t pick = 0;
+      const std::vector<Candidate>& tags = *objective->tags;
+      for (std::size_t i = 0; i < tags.size(); ++i) {
+        const double v = cache_metric(tags[i].terms, d, objective->mode, objective->target, objective->compat);
+        if (v < joint) {
+          joint = v;
+          pick = i;
+        }
+      }
+      const double alone = metric(bank, target);
+      const auto style = static_cast<BufferDesignStyle>(m.style);
+      const bool better_alone = alone < p.alone_value || (alone == p.alone_value && order < p.alone_order);
+      const bool better_joint = joint < p.best_value || (joint == p.best_value && order < p.best_order);
+      if (better_alone) {
+        p.alone_value = alone;
+        p.alone_order = order;
+        out.alone_found = true;
+        keep(out.alone, spec, style, local_choice, global_choice, better_joint ? bank : std::move(bank));
+      }
+      if (better_joint) {
+        p.best_value = joint;
+        p.best_order = order;
+        out.found = true;
+        out.best_tag = pick;
+        keep(out.best, spec, style, local_choice, global_choice, std::move(bank));
+      }
+      continue;
+    }
     const double value = metric(bank, target);
     if (value < p.best_value || (value == p.best_value && order < p.best_order)) {
       p.best_value = value;
@@ -394,7 +591,7 @@ void search_item(const Context& ctx, const ArrayJob& job, OptimizationTarget tar
 // for any thread count: NVSim's first-best in its own loop order.
 SearchOutcome search(const Context& ctx, const ArrayJob& job, const SearchSpace& s, OptimizationTarget target,
                      const WireChoice& local_choice, const WireChoice& global_choice, const Limits& limits,
-                     bool collect = false) {
+                     bool collect = false, const CacheObjective* objective = nullptr) {
   const WireModel local = ctx.wire(local_choice);
   const WireModel global = ctx.wire(global_choice);
   std::vector<MatChoice> items;
@@ -425,7 +622,7 @@ SearchOutcome search(const Context& ctx, const ArrayJob& job, const SearchSpace&
         search_item(
             ctx, job, target, local_choice, global_choice, local, global, limits, items[i],
             grids[static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(items[i].asc * items[i].asr)))],
-            cache, partials[w]);
+            cache, partials[w], objective);
     } catch (...) {
       errors[w] = std::current_exception();
     }
@@ -456,6 +653,14 @@ SearchOutcome search(const Context& ctx, const ArrayJob& job, const SearchSpace&
       merged.best_order = p.best_order;
       merged.out.found = true;
       merged.out.best = std::move(p.out.best);
+      merged.out.best_tag = p.out.best_tag;
+    }
+    if (p.out.alone_found && (p.alone_value < merged.alone_value ||
+                              (p.alone_value == merged.alone_value && p.alone_order < merged.alone_order))) {
+      merged.alone_value = p.alone_value;
+      merged.alone_order = p.alone_order;
+      merged.out.alone_found = true;
+      merged.out.alone = std::move(p.out.alone);
     }
   }
   // Collected candidates in NVSim's loop order, whatever the thread count.
@@ -470,6 +675,39 @@ void refine_wires(const Context& ctx, const SearchSpace& s, OptimizationTarget t
   auto try_design = [&](const WireChoice& local, const WireChoice& global) {
     Bank bank = evaluate(ctx, best.spec, best.buffer_style, ctx.wire(local), ctx.wire(global));
     if (bank.valid && metric(bank, target) < metric(best.bank, target)) {
+      best.local_wire = local;
+      best.global_wire = global;
+      best.bank = std::move(bank);
+    }
+  };
+  auto sweep = [&](const Range& type, const Range& repeater, const Range& swing, bool local) {
+    for (int t = type.min; t <= type.max; ++t)
+      for (int r = repeater.min; r <= repeater.max; ++r)
+        for (int sw = swing.min; sw <= swing.max; ++sw) {
+          if (r != static_cast<int>(RepeaterType::none) && sw == 1) continue;  // low swing is unrepeated only
+          const WireChoice w{static_cast<WireType>(t), static_cast<RepeaterType>(r), sw == 1};
+          if (local)
+            try_design(w, best.global_wire);
+          else
+            try_design(best.local_wire, w);
+        }
+  };
+  sweep(s.local_type, s.local_repeater, s.local_swing, true);
+  sweep(s.global_type, s.global_repeater, s.global_swing, false);
+}
+
+// Re-evaluates `best` with every allowed local wire, then every allowed global wire, keeping strict
+// improvements of `score` among designs within `limits` (compat: fixed: the constrained pass and the
+// cache-level refinement).
+template <typename Score>
+void refine_wires_with(const Context& ctx, const SearchSpace& s, ArrayDesign& best, const Limits& limits, Score score) {
+  double best_score = score(best.bank);
+  auto try_design = [&](const WireChoice& local, const WireChoice& global) {
+    Bank bank = evaluate(ctx, best.spec, best.buffer_style, ctx.wire(local), ctx.wire(global));
+    if (!bank.valid || !limits.admit(bank)) return;
+    const double v = score(bank);
+    if (v < best_score) {
+      best_score = v;
       best.local_wire = local;
       best.global_wire = global;
       best.bank = std::move(bank);
@@ -522,9 +760,165 @@ ArraySearch search_array(const Context& ctx, const ArrayJob& job, const SearchSp
       if (given[i]) limits.max[i] = first.best_metric[i] * (1.0 + *given[i]);
     SearchOutcome second = search(ctx, job, space, target, local, global, limits);
     result.candidates += second.candidates;
-    if (second.found) result.design = std::move(second.best);
+    if (second.found) {
+      result.design = std::move(second.best);
+      // Fixed (Q4): the constrained winner is wire-refined too, among designs that meet the limits.
+      if (ctx.compat == Compat::fixed)
+        refine_wires_with(ctx, space, result.design, limits, [&](const Bank& b) { return metric(b, target); });
+    }
   }
   return result;
+}
+
+// The limits of a constrained pass: each constrained metric within (1 + x) of its best in the first.
+Limits constraint_limits(const NvsimConstraints& c, const std::array<double, 8>& best_metric) {
+  Limits limits;
+  const std::array<std::optional<double>, 8> given{c.read_latency, c.write_latency, c.read_energy, c.write_energy,
+                                                   c.read_edp,     c.write_edp,     c.leakage,     c.area};
+  for (std::size_t i = 0; i < kTargets.size(); ++i)
+    if (given[i]) limits.max[i] = best_metric[i] * (1.0 + *given[i]);
+  return limits;
+}
+
+// A cache chosen by compat: fixed.
+struct CacheChoice {
+  ArrayDesign tag, data;
+  std::uint64_t candidates = 0, valid = 0;
+};
+
+// compat: fixed's cache search (docs/models/array.md "compat: fixed"). Every valid tag array of the
+// full space is collected; only those on the Pareto front of the (one or two) tag figures the
+// cache value of the target depends on can be part of the optimum, because that value never
+// decreases when a tag figure grows. The data pass then ranks each data array by the cache value
+// with the best of those tags: the exact optimum over (tag, data) pairs for the basic wires, at the
+// cost of one data search plus |front| cheap evaluations per valid data array. The pair's wires are
+// then refined by coordinate descent on the cache value (data, then tag), and the separately
+// optimised pair (NVSim's Q2 choice, tracked in the same passes) is kept if it does better, so the
+// result is never worse than the separate search. Constraints (Q4 fixed) limit both arrays, each
+// relative to its own best, in the passes and in the refinement.
+CacheChoice search_cache_fixed(const Context& ctx, const ArrayJob& tag_job, const SearchSpace& tag_space,
+                               const ArrayJob& data_job, const SearchSpace& data_space, CacheSearch mode,
+                               bool set_reset) {
+  const NvsimConfig& config = *ctx.config;
+  const OptimizationTarget target = config.optimization_target;
+  const auto basic = [](const SearchSpace& s) {
+    return std::pair{basic_wire(s.local_type, s.local_repeater, s.local_swing, WireType::local_aggressive),
+                     basic_wire(s.global_type, s.global_repeater, s.global_swing, WireType::global_aggressive)};
+  };
+  const auto [tag_local, tag_global] = basic(tag_space);
+  const auto [data_local, data_global] = basic(data_space);
+  CacheObjective objective;
+  objective.mode = config.cache_access_mode;
+  objective.target = target;
+  objective.set_reset = set_reset;
+  objective.compat = Compat::fixed;
+  CacheChoice choice;
+
+  auto run = [&](const Limits& tag_limits, const Limits& data_limits, SearchOutcome& tags, SearchOutcome& data) {
+    // The tag pass keeps the Pareto front per worker (joint), or every tag (exhaustive, separate).
+    objective.tags = nullptr;
+    objective.tag_front = mode == CacheSearch::joint;
+    tags = search(ctx, tag_job, tag_space, target, tag_local, tag_global, tag_limits, mode == CacheSearch::exhaustive,
+                  &objective);
+    objective.tag_front = false;
+    choice.candidates += tags.candidates;
+    choice.valid += tags.valid;
+    if (!tags.found) return;
+    std::vector<Candidate> front = std::move(tags.all);
+    if (mode == CacheSearch::joint) {
+      // The workers' fronts merged: by the first feature, then the second, then loop order; a tag is
+      // kept only if its second feature is strictly below every earlier one's.
+      std::vector<std::pair<std::pair<double, double>, std::size_t>> keyed;
+      keyed.reserve(front.size());
+      for (std::size_t i = 0; i < front.size(); ++i) keyed.push_back({tag_features(front[i].terms, target), i});
+      std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+        if (a.first != b.first) return a.first < b.first;
+        return front[a.second].order < front[b.second].order;
+      });
+      std::vector<Candidate> kept;
+      double lowest = std::numeric_limits<double>::infinity();
+      for (const auto& [features, i] : keyed)
+        if (kept.empty() || features.second < lowest) {
+          lowest = features.second;
+          kept.push_back(front[i]);
+        }
+      std::sort(kept.begin(), kept.end(), [](const Candidate& a, const Candidate& b) { return a.order < b.order; });
+      front = std::move(kept);
+    }
+    tags.all = std::move(front);
+    objective.tags = mode == CacheSearch::separate ? nullptr : &tags.all;
+    data = search(ctx, data_job, data_space, target, data_local, data_global, data_limits, false, &objective);
+    if (mode == CacheSearch::separate) {  // the data pass ranked by the data array's own value
+      data.alone = data.best;
+      data.alone_found = data.found;
+    }
+    choice.candidates += data.candidates;
+    choice.valid += data.valid;
+  };
+
+  SearchOutcome tags, data;
+  Limits tag_limits, data_limits;
+  run(tag_limits, data_limits, tags, data);
+  if (!tags.found) throw ModelError("no valid organisation of the tag array (NVSim: 'No valid solutions for tags.')");
+  if (!data.found)
+    throw ModelError(
+        "no valid organisation of the data array (NVSim: 'No valid solutions.'); {} of {} candidates "
+        "valid{}{}",
+        data.valid, data.candidates,
+        data.last_invalid_reason.empty() ? "" : ", the last illegal because: ", data.last_invalid_reason);
+  if (config.constraints != NvsimConstraints{}) {
+    tag_limits = constraint_limits(config.constraints, tags.best_metric);
+    data_limits = constraint_limits(config.constraints, data.best_metric);
+    SearchOutcome ctags, cdata;
+    run(tag_limits, data_limits, ctags, cdata);
+    if (ctags.found && cdata.found) {
+      tags = std::move(ctags);
+      data = std::move(cdata);
+    } else {
+      tag_limits = data_limits = Limits{};  // as NVSim: no survivor keeps the unconstrained choice
+    }
+  }
+
+  const auto design_of = [&](const Candidate& c, const WireChoice& local, const WireChoice& global) {
+    ArrayDesign a;
+    a.spec = c.spec;
+    a.buffer_style = c.style;
+    a.local_wire = local;
+    a.global_wire = global;
+    a.bank = evaluate(ctx, c.spec, c.style, ctx.wire(local), ctx.wire(global));
+    return a;
+  };
+  const auto value = [&](const ArrayDesign& t, const ArrayDesign& d) {
+    return cache_metric(cache_terms(t.bank, set_reset), cache_terms(d.bank, set_reset), objective.mode, target,
+                        Compat::fixed);
+  };
+  // The separate pair: each array's own best, wire-refined on its own target value (as NVSim).
+  ArrayDesign tag_alone = tags.best, data_alone = data.alone;
+  refine_wires_with(ctx, tag_space, tag_alone, tag_limits, [&](const Bank& b) { return metric(b, target); });
+  refine_wires_with(ctx, data_space, data_alone, data_limits, [&](const Bank& b) { return metric(b, target); });
+  if (mode == CacheSearch::separate) {
+    choice.tag = std::move(tag_alone);
+    choice.data = std::move(data_alone);
+    return choice;
+  }
+  // The joint pair, wire-refined on the cache value: the data array with the tag held, then the tag.
+  ArrayDesign tag = design_of(tags.all[data.best_tag], tag_local, tag_global);
+  ArrayDesign best = std::move(data.best);
+  const CacheTerms tag_terms = cache_terms(tag.bank, set_reset);
+  refine_wires_with(ctx, data_space, best, data_limits, [&](const Bank& b) {
+    return cache_metric(tag_terms, cache_terms(b, set_reset), objective.mode, target, Compat::fixed);
+  });
+  const CacheTerms data_terms = cache_terms(best.bank, set_reset);
+  refine_wires_with(ctx, tag_space, tag, tag_limits, [&](const Bank& b) {
+    return cache_metric(cache_terms(b, set_reset), data_terms, objective.mode, target, Compat::fixed);
+  });
+  if (value(tag_alone, data_alone) < value(tag, best)) {
+    tag = std::move(tag_alone);
+    best = std::move(data_alone);
+  }
+  choice.tag = std::move(tag);
+  choice.data = std::move(best);
+  return choice;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -574,8 +968,10 @@ ArrayFigures ram_figures(const Bank& b, bool set_reset) {
   return f;
 }
 
+}  // namespace
+
 // NVSim's Result::printAsCache [reference README §4.2; note §1.7].
-ArrayFigures cache_figures(const Bank& data, const Bank& tag, CacheAccessMode mode, bool set_reset) {
+ArrayFigures cache_figures(const Bank& data, const Bank& tag, CacheAccessMode mode, bool set_reset, Compat compat) {
   const ArrayFigures d = ram_figures(data, set_reset);
   const ArrayFigures t = ram_figures(tag, set_reset);
   ArrayFigures f;
@@ -586,21 +982,8 @@ ArrayFigures cache_figures(const Bank& data, const Bank& tag, CacheAccessMode mo
   f.write_energy = t.write_energy + d.write_energy;
   f.hit_energy = t.read_energy + d.read_energy;
   f.miss_energy = f.hit_energy;
-  switch (mode) {
-    case CacheAccessMode::normal:
-      // The column decoder is added on top of a mat latency that already holds it (quirk Q9).
-      f.hit_latency = std::max(t.read_latency, data.mat_timing.read_latency) +
-                      data.mat_timing.subarray.column_decoder_latency +
-                      (data.read_latency - data.mat_timing.read_latency);
-      break;
-    case CacheAccessMode::fast:
-      f.hit_latency = std::max(t.read_latency, d.read_latency);
-      break;
-    case CacheAccessMode::sequential:
-      f.hit_latency = t.read_latency + d.read_latency;
-      f.miss_energy = t.read_energy;
-      break;
-  }
+  f.hit_latency = hit_latency(cache_terms(tag, set_reset), cache_terms(data, set_reset), mode, compat);
+  if (mode == CacheAccessMode::sequential) f.miss_energy = t.read_energy;
   f.read_latency = f.hit_latency;
   f.read_energy = f.hit_energy;
   f.set_reset = set_reset;
@@ -610,6 +993,59 @@ ArrayFigures cache_figures(const Bank& data, const Bank& tag, CacheAccessMode mo
   f.reset_energy = t.reset_energy + d.reset_energy;
   return f;
 }
+
+Technology fixed_technology(Technology t) {
+  if (t.table_set != "nvsim") return t;
+  const auto at = [](const std::vector<double>& temperatures, double kelvin) {
+    const auto it = std::find(temperatures.begin(), temperatures.end(), kelvin);
+    return it == temperatures.end() ? std::size_t{0} : static_cast<std::size_t>(it - temperatures.begin());
+  };
+  // A table typo replaced by the geometric mean of its neighbours (leakage is exponential in T).
+  const auto smooth = [&](Device& d, std::vector<double>& table, const std::optional<std::vector<double>>& own,
+                          double kelvin) {
+    if (own || table.size() != d.temperatures.size()) return;
+    const std::size_t i = at(d.temperatures, kelvin);
+    if (i == 0 || i + 1 >= table.size()) return;
+    table[i] = std::sqrt(table[i - 1] * table[i + 1]);
+  };
+  for (Device& d : t.devices) {
+    // Q5: 22 nm I_on,p(T) = I_on,n(T)/2, not I_on,n(T - 10 K)/2.
+    if (std::fabs(t.node - 22e-9) < 1e-12 && !d.on_current_p_temperatures && !d.on_current_n_temperatures &&
+        d.on_current_p.size() == d.on_current_n.size())
+      for (std::size_t i = 0; i < d.on_current_p.size(); ++i) d.on_current_p[i] = d.on_current_n[i] / 2.0;
+    // Q6: 90 nm LSTP I_off,n(320 K) (10x its neighbours) and 65 nm LOP I_off,p(370 K) (below 360 K's).
+    if (std::fabs(t.node - 90e-9) < 1e-12 && d.flavour == "lstp")
+      smooth(d, d.off_current_n, d.off_current_n_temperatures, 320.0);
+    if (std::fabs(t.node - 65e-9) < 1e-12 && d.flavour == "lop")
+      smooth(d, d.off_current_p, d.off_current_p_temperatures, 370.0);
+  }
+  return t;
+}
+
+double cache_target_value(const ArrayFigures& f, OptimizationTarget target) {
+  switch (target) {
+    case OptimizationTarget::read_latency:
+      return f.hit_latency;
+    case OptimizationTarget::write_latency:
+      return f.write_latency;
+    case OptimizationTarget::read_energy:
+      return f.hit_energy;
+    case OptimizationTarget::write_energy:
+      return f.write_energy;
+    case OptimizationTarget::read_edp:
+      return f.hit_latency * f.hit_energy;
+    case OptimizationTarget::write_edp:
+      return f.write_latency * f.write_energy;
+    case OptimizationTarget::leakage:
+      return f.leakage;
+    case OptimizationTarget::area:
+    case OptimizationTarget::exploration:
+      break;
+  }
+  return f.area;
+}
+
+namespace {
 
 // ---------------------------------------------------------------------------------------------
 // The CACTI-like model (CircuitModel::cacti; cacti_mode.h).
@@ -875,9 +1311,16 @@ void search_cacti(const Context& ctx, const std::optional<ArrayJob>& tag_job, co
 
 }  // namespace
 
+namespace {
+ArrayOptions threads_only(unsigned threads) {
+  ArrayOptions options;
+  options.threads = threads;
+  return options;
+}
+}  // namespace
+
 ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesystem::path& data_dir, unsigned threads) {
-  return evaluate_array(config, *load_nvsim_cell(config.cell_file), data_dir,
-                        ArrayOptions{.threads = threads, .cacti_objective = std::nullopt});
+  return evaluate_array(config, *load_nvsim_cell(config.cell_file), data_dir, threads_only(threads));
 }
 
 ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesystem::path& data_dir,
@@ -887,8 +1330,7 @@ ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesyst
 
 ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, const std::filesystem::path& data_dir,
                            unsigned threads) {
-  return evaluate_array(config, cell_model, data_dir,
-                        ArrayOptions{.threads = threads, .cacti_objective = std::nullopt});
+  return evaluate_array(config, cell_model, data_dir, threads_only(threads));
 }
 
 ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, const std::filesystem::path& data_dir,
@@ -901,8 +1343,12 @@ ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, co
   if (config.design_target == DesignTarget::cam) throw ModelError("DesignTarget CAM is not supported");
   if (!config.internal_sensing && config.routing == Routing::h_tree)
     throw ModelError("H-tree routing does not support external sensing (NVSim refuses it too): use Routing non-H-tree");
+  const bool fixed = options.compat == Compat::fixed;
+  if (fixed && cacti_model)
+    throw ModelError("compat: fixed corrects NVSim's quirks: it applies to model nvsim only, not to model cacti");
 
   const Technology technology = cacti_model ? technology_for_model(options.model, data_dir, config.process_node)
+                                : fixed     ? fixed_technology(technology_for(config, data_dir))
                                             : technology_for(config, data_dir);
   Context ctx;
   ctx.config = &config;
@@ -914,6 +1360,18 @@ ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, co
   ctx.flavour = flavour;
   const CellFigures cell_figures = cell_model.characterize(CellContext{&technology, config.temperature, flavour});
   ctx.cell = make_array_cell(cell_figures);
+  ctx.compat = options.compat;
+  // Fixed (Q30): NVSim never checks the access transistor against the write current. It is a property
+  // of the cell, the same for every organisation, so it is reported rather than searched.
+  if (fixed && ctx.cell.type != ArrayCellType::sram && ctx.cell.access == AccessDevice::cmos) {
+    const double write_current = std::max(std::fabs(ctx.cell.set_current), std::fabs(ctx.cell.reset_current));
+    const double drive = ctx.device.on_current_n * ctx.cell.access_width_f * ctx.device.feature_size;
+    if (write_current > drive)
+      warnings.push_back(fmt::format(
+          "compat fixed: the cell's access transistor ({} F wide) drives {:.3g} A at {} K, less than its write "
+          "current {:.3g} A (NVSim does not check it: quirk Q30)",
+          ctx.cell.access_width_f, drive, config.temperature, write_current));
+  }
 
   ArrayResult result;
   result.target = config.design_target;
@@ -925,6 +1383,7 @@ ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, co
   result.temperature = config.temperature;
   result.node_source = technology.table_set;
   result.model = options.model;
+  result.compat = options.compat;
   result.warnings = std::move(warnings);
   result.ignored_keys = config.ignored_keys;
   for (const auto& k : cell_figures.ignored_keys) result.ignored_keys.push_back(k);
@@ -949,7 +1408,7 @@ ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, co
     tag.cache_non_sequential = non_sequential;
     tag.cache_associativity = ways;
     tag.write_energy_divisor = config.cache_access_mode == CacheAccessMode::fast ? ways : 1;
-    if (cacti_model) {
+    if (cacti_model || fixed) {
       tag_job = tag;
     } else {
       ArraySearch found = search_array(ctx, tag, tag_space(), config.optimization_target, nullptr);
@@ -971,7 +1430,7 @@ ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, co
   data.associativity = cache ? ways : 1;
   data.cache_non_sequential = non_sequential;
   data.cache_associativity = cache ? ways : 1;
-  SearchSpace space = data_space(config, data.associativity);
+  SearchSpace space = data_space(config, data.associativity, options.compat);
   if (cache && config.cache_access_mode == CacheAccessMode::sequential) data.associativity = 1;
   if (cache && config.cache_access_mode == CacheAccessMode::fast) {
     data.block_bits = word * ways;
@@ -982,6 +1441,18 @@ ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, co
   if (cacti_model) {
     const CactiObjective objective = options.cacti_objective.value_or(cacti_objective_for(config.optimization_target));
     search_cacti(ctx, tag_job, data, cacti_family(space), objective, result);
+    return result;
+  }
+  const bool set_reset = is_set_reset(ctx.cell);
+  if (fixed && cache) {
+    CacheChoice choice =
+        search_cache_fixed(ctx, *tag_job, fixed_tag_space(config), data, space, options.cache_search, set_reset);
+    result.candidates += choice.candidates;
+    result.valid_candidates += choice.valid;
+    result.data = std::move(choice.data);
+    result.tag = std::move(choice.tag);
+    result.figures =
+        cache_figures(result.data.bank, result.tag->bank, config.cache_access_mode, set_reset, Compat::fixed);
     return result;
   }
   ArraySearch found = search_array(ctx, data, space, config.optimization_target, &config.constraints);
@@ -1000,7 +1471,6 @@ ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, co
                      found.candidates == 1 ? "because" : "the last one because", found.last_invalid_reason);
   result.data = std::move(found.design);
 
-  const bool set_reset = is_set_reset(ctx.cell);
   result.figures = cache ? cache_figures(result.data.bank, result.tag->bank, config.cache_access_mode, set_reset)
                          : ram_figures(result.data.bank, set_reset);
   return result;

@@ -21,6 +21,9 @@ PredecodeSplit split_bits(int bits) {
   return {bits - bits / 2, bits / 2};
 }
 
+// The comparator's per-bit pull-down NMOS width, in F [NVSim Comparator.cpp; note §2.11].
+constexpr double kComparatorPullDownF = 12.5;
+
 Mat invalid(Mat m, std::string_view reason) {
   m.valid = false;
   m.invalid_reason = reason;
@@ -63,8 +66,12 @@ Mat size_mat(const circuit::DeviceModel& device, const ArrayCell& cell, const Ma
   // mat of at most 2 x 2 subarrays (quirk Q18).
   const double row_load =
       m.subarray.height * c_local * spec.subarray_rows / 2.0 + m.subarray.width * c_local * spec.subarray_columns / 2.0;
-  const double mux_load = std::max(0.0, m.subarray.height * c_local * (spec.subarray_rows - 2) / 2.0) +
-                          std::max(0.0, m.subarray.width * c_local * (spec.subarray_columns - 2) / 2.0);
+  // Fixed (Q18): the mux predecoders sit at the same centre and drive their select lines to the
+  // same subarrays as the row predecoders, so they see the same wire.
+  const bool fixed = sub.compat == Compat::fixed;
+  const double mux_load = fixed ? row_load
+                                : std::max(0.0, m.subarray.height * c_local * (spec.subarray_rows - 2) / 2.0) +
+                                      std::max(0.0, m.subarray.width * c_local * (spec.subarray_columns - 2) / 2.0);
   auto size_pair = [&](PredecoderFigures(&pair)[2], int bits, double load) {
     const PredecodeSplit s = split_bits(bits);
     for (int i = 0; i < 2; ++i) {
@@ -88,7 +95,16 @@ Mat size_mat(const circuit::DeviceModel& device, const ArrayCell& cell, const Ma
     return invalid(m, "a predecoder cannot be built");
 
   m.has_comparator = spec.role == ArrayRole::tag && sub.internal_sensing;
-  if (m.has_comparator) m.comparator = circuit::size_comparator(device, {static_cast<int>(spec.data_bits), 0.0});
+  if (m.has_comparator) {
+    m.comparator = circuit::size_comparator(device, {static_cast<int>(spec.data_bits), 0.0});
+    // Fixed (Q24): each bit's pull-down NMOS is off on a match and leaks from the precharged match
+    // line, I_off,n 12.5F Vdd per bit (NVSim models it as a NAND2 of zero PMOS width: no leakage).
+    if (fixed)
+      m.comparator.figures.leakage +=
+          4.0 * m.comparator.quarter_bits *
+          circuit::gate_leakage(device, circuit::Gate::inv, 1, kComparatorPullDownF * device.feature_size, 0.0) *
+          device.vdd;
+  }
 
   // Area: subarrays tiled, the predecoders as a square strip on the longer side, comparators below.
   double predecoder_area = 0.0;
@@ -181,14 +197,15 @@ void MatCache::grow_table() {
 
 const MatCache::Entry& MatCache::get(const circuit::DeviceModel& device, const ArrayCell& cell, const MatSpec& spec) {
   const SubArraySpec& sub = spec.subarray;
-  const Key key{{spec.subarray_rows, spec.subarray_columns, spec.active_subarray_rows, spec.active_subarray_columns,
-                 spec.address_bits, spec.data_bits, spec.ways, spec.rows_per_set, static_cast<int>(spec.role),
-                 sub.mux_sense_amp, sub.mux_output_lev1, sub.mux_output_lev2,
-                 static_cast<int>(sub.buffer_style) | (sub.internal_sensing ? 8 : 0) |
-                     (sub.cache_non_sequential ? 16 : 0) | (static_cast<int>(sub.write_scheme) << 5),
-                 sub.associativity},
-                sub.local_wire_res_per_length,
-                sub.local_wire_cap_per_length};
+  const Key key{
+      {spec.subarray_rows, spec.subarray_columns, spec.active_subarray_rows, spec.active_subarray_columns,
+       spec.address_bits, spec.data_bits, spec.ways, spec.rows_per_set, static_cast<int>(spec.role), sub.mux_sense_amp,
+       sub.mux_output_lev1, sub.mux_output_lev2,
+       static_cast<int>(sub.buffer_style) | (sub.internal_sensing ? 8 : 0) | (sub.cache_non_sequential ? 16 : 0) |
+           (static_cast<int>(sub.write_scheme) << 5) | (static_cast<int>(sub.compat) << 8),
+       sub.associativity},
+      sub.local_wire_res_per_length,
+      sub.local_wire_cap_per_length};
   if (2 * (used_ + 1) > table_.size()) grow_table();
   const std::size_t mask = table_.size() - 1;
   std::size_t slot = hash(key) & mask;

@@ -67,7 +67,7 @@ double cell_read_power(const DeviceModel& d, const SubArray& s) {
 
 // Energy of one SET / RESET at the cell when the file gives none [NVSim MemCell.cpp
 // CalculateWriteEnergy; note §2.9].
-double cell_write_energy(const DeviceModel& d, const ArrayCell& c, bool reset) {
+double cell_write_energy(const DeviceModel& d, const ArrayCell& c, bool reset, Compat compat) {
   const double given = reset ? c.reset_energy : c.set_energy;
   if (given != 0.0) return given;
   const bool voltage_mode = reset ? c.reset_voltage_mode : c.set_voltage_mode;
@@ -80,8 +80,10 @@ double cell_write_energy(const DeviceModel& d, const ArrayCell& c, bool reset) {
                          : c.r_on;
     return r > 0.0 ? v * (v - c.access_voltage_drop) / r * pulse : 0.0;
   }
-  // Both branches test the RESET voltage to choose Vdd or |V| (quirk Q23).
-  if (c.reset_voltage == 0.0) return d.vdd * i * pulse;
+  // Both branches test the RESET voltage to choose Vdd or |V| (quirk Q23). Fixed: each pulse is
+  // driven at its own voltage, so the SET branch tests the SET voltage.
+  const double drive_voltage = compat == Compat::fixed ? v : std::fabs(c.reset_voltage);
+  if (drive_voltage == 0.0) return d.vdd * i * pulse;
   return v * i * pulse;
 }
 
@@ -202,9 +204,16 @@ SubArray size_subarray(const DeviceModel& d, const SubArraySpec& spec, const Arr
   s.bitline_cap = s.bitline_length * spec.local_wire_cap_per_length;
   s.bitline_res = s.bitline_length * spec.local_wire_res_per_length;
   // The mux decoders drive one pass gate per column plus the wordline-long wire (quirk Q20).
-  const double mux_load_cap =
-      circuit::gate_cap(d, s.min_bitline_mux_width) * static_cast<double>(cols) + s.wordline_cap;
+  // Fixed: a select line of a level of degree m gates only the pass transistors it selects, one per
+  // mux instance of that level (N_col / m_SA, N_col / (m_SA m_1), N_col / M).
+  const bool fixed = spec.compat == Compat::fixed;
+  const double mux_gate_cap = circuit::gate_cap(d, s.min_bitline_mux_width);
+  const double mux_load_cap = mux_gate_cap * static_cast<double>(cols) + s.wordline_cap;
   const double mux_load_res = s.wordline_res;
+  const double mux_wire_cap = s.wordline_cap;  // the wire only: access gates are added below
+  const auto level_load_cap = [&](std::int64_t instances) {
+    return fixed ? mux_gate_cap * static_cast<double>(instances) + mux_wire_cap : mux_load_cap;
+  };
 
   // Cell-type extras [NVSim SubArray.cpp:246-366; note §1.3, §2.4].
   const double access_width = cell.access_width_f * F;
@@ -262,11 +271,21 @@ SubArray size_subarray(const DeviceModel& d, const SubArraySpec& spec, const Arr
   s.row_decoder = circuit::size_row_decoder(d, {static_cast<int>(rows), s.wordline_cap, s.wordline_res,
                                                 spec.multiple_rows_per_set, style, s.max_wordline_current});
   if (!s.row_decoder.valid) return invalid(s, "row decoder driver cannot be built");
-  s.bitline_mux_decoder = circuit::size_row_decoder(d, {m_sa, mux_load_cap, mux_load_res, false, style, 0.0});
+  // Fixed (Q20): a level of degree 1 has no select line, hence no decoder (zero figures and delay).
+  const auto mux_decoder = [&](int degree, std::int64_t instances) {
+    if (fixed && degree == 1) {
+      circuit::RowDecoder none;
+      none.valid = true;
+      none.rows = 1;
+      return none;
+    }
+    return circuit::size_row_decoder(d, {degree, level_load_cap(instances), mux_load_res, false, style, 0.0});
+  };
+  s.bitline_mux_decoder = mux_decoder(m_sa, cols / m_sa);
   if (!s.bitline_mux_decoder.valid) return invalid(s, "bitline mux decoder driver cannot be built");
-  s.output_mux_lev1_decoder = circuit::size_row_decoder(d, {m1, mux_load_cap, mux_load_res, false, style, 0.0});
+  s.output_mux_lev1_decoder = mux_decoder(m1, cols / m_sa / m1);
   if (!s.output_mux_lev1_decoder.valid) return invalid(s, "output mux decoder driver cannot be built");
-  s.output_mux_lev2_decoder = circuit::size_row_decoder(d, {m2, mux_load_cap, mux_load_res, false, style, 0.0});
+  s.output_mux_lev2_decoder = mux_decoder(m2, selected_columns);
   if (!s.output_mux_lev2_decoder.valid) return invalid(s, "output mux decoder driver cannot be built");
 
   const auto mux_spec = [&](int inputs, std::int64_t instances, double load, double next) {
@@ -286,6 +305,14 @@ SubArray size_subarray(const DeviceModel& d, const SubArraySpec& spec, const Arr
   if (spec.internal_sensing) {
     s.sense_amp = circuit::size_sense_amp(d, {s.sense_amps, !s.voltage_sense, s.sense_voltage, cell_width * m_sa});
     if (!s.sense_amp.valid) return invalid(s, "sense amp wider than its pitch allows");
+    if (fixed) {
+      // Q12 fixed: the enable transistor leaks I_off,n 5F at Vdd, a power of I_off,n 5F Vdd (NVSim
+      // multiplies by Vdd twice); the I-V converter constants stay.
+      const circuit::IvConverterConstants iv =
+          s.voltage_sense ? circuit::IvConverterConstants{} : circuit::iv_converter_constants(F);
+      const double enable = circuit::gate_leakage(d, Gate::inv, 1, circuit::kSenseAmpEnableWidthF * F, 0.0) * d.vdd;
+      s.sense_amp.figures.leakage = (iv.leakage + enable) * static_cast<double>(s.sense_amps);
+    }
     s.bitline_mux = circuit::size_mux(d, mux_spec(m_sa, cols / m_sa, s.sense_amp.input_cap, s.sense_amp.input_cap));
   } else {
     s.sense_amp = circuit::SenseAmp{};
@@ -308,6 +335,8 @@ SubArray size_subarray(const DeviceModel& d, const SubArraySpec& spec, const Arr
     double add_width = rd.height > height ? rd.area() / height : rd.width;  // "magic folding"
     // A precharger wider than the array is "folded" into its own area / own width: a no-op (quirk Q25).
     double add_height = s.precharger.figures.height;
+    // Fixed (Q25): a precharger wider than the array folds to the array's width, keeping its area.
+    if (fixed && s.precharger.figures.width > width) add_height = s.precharger.figures.area() / width;
     add_height += s.bitline_mux.figures.height;
     if (spec.internal_sensing) add_height += s.sense_amp.figures.height;
     add_height += s.output_mux_lev1.figures.height + s.output_mux_lev2.figures.height;
@@ -320,7 +349,9 @@ SubArray size_subarray(const DeviceModel& d, const SubArraySpec& spec, const Arr
   // Energy and leakage [NVSim SubArray.cpp:662-872; note §2.4, §2.9, §2.12].
   const double n_col = static_cast<double>(cols);
   const double n_sel = static_cast<double>(selected_columns);
-  const double cap_bm_energy = s.bitline_mux.pass_cap;  // 0 with m_SA = 1 (quirk Q26)
+  double cap_bm_energy = s.bitline_mux.pass_cap;  // 0 with m_SA = 1 (quirk Q26)
+  // Fixed (Q26): without a bitline mux the bitline drives its sense amp's input directly.
+  if (fixed && m_sa == 1 && spec.internal_sensing) cap_bm_energy = s.sense_amp.input_cap;
   const double line_cap = s.cell_access_cap + s.bitline_cap + cap_bm_energy;
   double read = 0.0, write = 0.0, set = 0.0, reset = 0.0, leakage = 0.0;
   if (!nvm) {
@@ -351,8 +382,8 @@ SubArray size_subarray(const DeviceModel& d, const SubArraySpec& spec, const Arr
     // The cell file's ReadEnergy is never parsed (quirk Q22): always power x sense time, x2 for the
     // reference cell.
     s.cell_read_energy = 2.0 * cell_read_power(d, s) * s.sense_amp.figures.read_latency * n_sel;
-    double set_bit = cell_write_energy(d, cell, false);
-    double reset_bit = cell_write_energy(d, cell, true);
+    double set_bit = cell_write_energy(d, cell, false, spec.compat);
+    double reset_bit = cell_write_energy(d, cell, true, spec.compat);
     // Bitline charged to the write voltage, or to Vdd in current mode [note §2.9]. SOT-MRAM charges
     // its own write line instead: wire plus the write transistors' drains (note §2.10).
     double write_line_cap = line_cap;
@@ -410,9 +441,10 @@ SubArray size_subarray(const DeviceModel& d, const SubArraySpec& spec, const Arr
   if (nvm) {
     set = s.cell_set_energy + rd.write_energy + write_periphery;
     // NVSim accumulates the finished SET energy into the RESET energy instead of the cell RESET
-    // energy (SubArray.cpp CalculatePower; the reference PCRAM runs print RESET >= SET).
-    reset = set + rd.write_energy + write_periphery;
-    if (xpoint) write += s.mux_write_energy + sa.write_energy;  // counted twice (quirk Q13)
+    // energy (SubArray.cpp CalculatePower; the reference PCRAM runs print RESET >= SET). Fixed: a
+    // RESET costs the cell's RESET energy and the same periphery as a SET.
+    reset = fixed ? s.cell_reset_energy + rd.write_energy + write_periphery : set + rd.write_energy + write_periphery;
+    if (xpoint && !fixed) write += s.mux_write_energy + sa.write_energy;  // counted twice (quirk Q13)
   }
   leakage += rd.leakage + bmd.leakage + l1d.leakage + l2d.leakage + s.precharger.figures.leakage + bm.leakage +
              sa.leakage + l1.leakage + l2.leakage;
@@ -436,9 +468,14 @@ SubArrayTiming subarray_delay(const DeviceModel& d, const SubArray& s, double ra
   t.precharge_latency = circuit::precharger_delay(d, s.precharger, ramp_in).precharge.latency;
   const circuit::Delay row = circuit::row_decoder_delay(d, s.row_decoder, ramp_in);
   t.row_decoder_latency = row.latency;
-  t.column_decoder_latency = std::max({circuit::row_decoder_delay(d, s.bitline_mux_decoder, ramp_in).latency,
-                                       circuit::row_decoder_delay(d, s.output_mux_lev1_decoder, ramp_in).latency,
-                                       circuit::row_decoder_delay(d, s.output_mux_lev2_decoder, ramp_in).latency});
+  const bool fixed = s.spec.compat == Compat::fixed;
+  // Fixed (Q20): a level of degree 1 has no decoder.
+  const auto mux_decoder_latency = [&](const circuit::RowDecoder& decoder, int degree) {
+    return fixed && degree == 1 ? 0.0 : circuit::row_decoder_delay(d, decoder, ramp_in).latency;
+  };
+  t.column_decoder_latency = std::max({mux_decoder_latency(s.bitline_mux_decoder, s.spec.mux_sense_amp),
+                                       mux_decoder_latency(s.output_mux_lev1_decoder, s.spec.mux_output_lev1),
+                                       mux_decoder_latency(s.output_mux_lev2_decoder, s.spec.mux_output_lev2)});
   const double decoder = std::max(t.row_decoder_latency, t.column_decoder_latency);
 
   // Charging the selected bitline through the three pass transistors [note §2.8].
@@ -450,7 +487,9 @@ SubArrayTiming subarray_delay(const DeviceModel& d, const SubArray& s, double ra
           .latency;
 
   // Bitline [NVSim SubArray.cpp:517-600; note §2.4].
-  const double c_bm = s.bitline_mux.load_for_previous;  // 0 with m_SA = 1 (quirk Q26)
+  double c_bm = s.bitline_mux.load_for_previous;  // 0 with m_SA = 1 (quirk Q26)
+  // Fixed (Q26): without a bitline mux the bitline is loaded by its sense amp's input.
+  if (fixed && s.spec.mux_sense_amp == 1 && s.spec.internal_sensing) c_bm = s.sense_amp.input_cap;
   const double line_cap = s.cell_access_cap + s.bitline_cap + c_bm;
   const double wire_term = s.bitline_res * (c_bm + s.bitline_cap / 2.0);
   if (cell.type == ArrayCellType::sram) {

@@ -30,7 +30,8 @@ struct ArraySpecFile {
   std::string local_wire = "local_aggressive";
   std::string global_wire = "global_aggressive";
   std::optional<std::string> buffer_design;
-  std::string model = "nvsim";  // circuit model: "nvsim" or "cacti" (circuit/model.h)
+  std::string model = "nvsim";   // circuit model: "nvsim" or "cacti" (circuit/model.h)
+  std::string compat = "nvsim";  // "nvsim" (NVSim's quirks and search) or "fixed" (array/compat.h)
 
   static const Schema<ArraySpecFile>& schema();
 };

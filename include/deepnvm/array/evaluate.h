@@ -16,9 +16,11 @@
 #include <nlohmann/json.hpp>
 
 #include "deepnvm/array/bank.h"
+#include "deepnvm/array/compat.h"
 #include "deepnvm/array/nvsim_config.h"
 #include "deepnvm/circuit/model.h"
 #include "deepnvm/circuit/wire.h"
+#include "deepnvm/tech/technology.h"
 
 namespace deepnvm {
 
@@ -67,6 +69,7 @@ struct ArrayResult {
   double node = 0.0, temperature = 0.0;
   std::string node_source;
   circuit::CircuitModel model = circuit::CircuitModel::nvsim;
+  Compat compat = Compat::nvsim;
   int slices = 1;  // area and leakage are of all slices; everything else is per slice  // "nvsim" (NVSim's own tables),
                    // or the table set used below 22 nm
   std::vector<std::string> warnings, ignored_keys;
@@ -88,11 +91,39 @@ struct CactiObjective {
 /// CACTI-like one of cacti_mode.h), the search's thread count (0: one per hardware thread; the result
 /// does not depend on it) and, for the CACTI model, CACTI's objective (default: the cfg's target
 /// mapped as the reference runs did, cacti_objective_for()).
+/// How `compat: fixed` chooses a cache's data and tag arrays: `joint` (the default) minimises the
+/// cache's own target figure over every (tag, data) pair, pruned to the tags on the Pareto front of
+/// the tag figures that target depends on; `separate` optimises each array alone for the target, as
+/// NVSim does (quirk Q2), for comparison; `exhaustive` is `joint` without the pruning (every tag
+/// against every data organisation: a brute-force reference for tests, quadratic in time).
+enum class CacheSearch { joint, separate, exhaustive };
+
 struct ArrayOptions {
   circuit::CircuitModel model = circuit::CircuitModel::nvsim;
   unsigned threads = 0;
   std::optional<CactiObjective> cacti_objective;
+  /// `nvsim` reproduces NVSim (quirks and search semantics); `fixed` corrects the quirks that are
+  /// bugs and searches caches jointly (docs/models/array.md "compat: fixed"). NVSim circuit model only.
+  Compat compat = Compat::nvsim;
+  CacheSearch cache_search = CacheSearch::joint;  // compat: fixed only
 };
+
+/// @brief compat: fixed's corrections of NVSim's device tables at the table nodes themselves: the
+/// 22 nm I_on,p(T) = I_on,n(T)/2 without NVSim's one-step index shift (Q5), and the two table typos of
+/// Q6 (90 nm LSTP I_off,n at 320 K, 65 nm LOP I_off,p at 370 K) replaced by the geometric mean of their
+/// neighbours. Other table sets, and nodes between the tables, are returned unchanged.
+Technology fixed_technology(Technology technology);
+
+/// @brief The cache-level value of `target` for a tag bank and a data bank, as cache_figures()
+/// reports it (hit latency and energy for the read targets; data + tag for leakage and area).
+double cache_target_value(const ArrayFigures& cache, OptimizationTarget target);
+
+/// @brief NVSim's Result::printAsCache [reference README §4.2; note §1.7]: the cache figures of a
+/// data and a tag bank. With `compat == fixed`, the normal-mode hit latency waits for the tag only
+/// at the data array's column decoder, max(T.read + D.coldec, D.mat) + D.tree (NVSim adds the
+/// column decoder a second time: quirk Q9).
+ArrayFigures cache_figures(const Bank& data, const Bank& tag, CacheAccessMode mode, bool set_reset,
+                           Compat compat = Compat::nvsim);
 
 /// @brief Evaluates `config` against the technology tables under `data_dir` [NVSim main.cpp]. The
 /// NVSim table set is used at 22-90 nm (interpolated between table nodes as NVSim does). Forced
@@ -102,6 +133,8 @@ struct ArrayOptions {
 /// NVSim's reduced space (quirk Q1), each array for the same target (quirk Q2). Throws ConfigError /
 /// ModelError for what NVSim would refuse (e.g. no valid organisation, external sensing with an H-tree).
 /// The search runs on `threads` threads (0: one per hardware thread); the result does not depend on it.
+/// With `options.compat == fixed` the quirks that are bugs are corrected and a cache's tag array is
+/// searched in the full space jointly with its data array for the cache's own target (see CacheSearch).
 /// With `options.model == cacti` the CACTI-like model runs instead (cacti_mode.h): CACTI's tables,
 /// device and wires, CACTI's organisation family and CACTI's whole-cache objective.
 ArrayResult evaluate_nvsim_config(const NvsimConfig& config, const std::filesystem::path& data_dir,

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "deepnvm/array/compat.h"
 #include "deepnvm/array/nvsim_config.h"
 #include "deepnvm/cell/cell.h"
 #include "deepnvm/circuit/device.h"
@@ -77,6 +78,9 @@ struct SubArraySpec {
   bool cache_non_sequential = false;
   int associativity = 1;
   WriteScheme write_scheme = WriteScheme::normal;
+  /// `fixed`: the subarray, mat and bank quirks that are bugs are corrected (Q12, Q13, Q18, Q20,
+  /// Q23-Q26, the RESET-after-SET total, Q10's tree, Q11; docs/models/array.md "compat: fixed").
+  Compat compat = Compat::nvsim;
 };
 
 /// @brief A sized subarray: validity, geometry, line RC, area, energies and leakage (all slope
