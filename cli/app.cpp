@@ -82,6 +82,8 @@ int run(int argc, char** argv) {
   add(add_cell_command);
   add(add_network_command);
   add(add_array_command);
+  add(add_traffic_command);
+  add(add_run_command);
 
   try {
     app.parse(argc, argv);

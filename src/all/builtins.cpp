@@ -4,6 +4,7 @@
 #include "deepnvm/array/register.h"
 #include "deepnvm/cell/register.h"
 #include "deepnvm/gpu/gpu.h"
+#include "deepnvm/study/study_spec.h"
 #include "deepnvm/tech/register.h"
 
 namespace deepnvm {
@@ -16,6 +17,7 @@ Builtins make_builtins() {
   register_builtin_array(b.input_kinds);
   register_builtin_workload(b.networks);
   register_builtin_gpu(b.input_kinds);
+  study::register_builtin_study(b.input_kinds);
   return b;
 }
 

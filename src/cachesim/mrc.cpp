@@ -255,6 +255,12 @@ class HashedLines {
     for (Entry& e : slots_)
       if (e.line != kNoLine) f(e);
   }
+  // Starts loading the slot where a lookup of `hash` begins (an entry may straddle two cache lines).
+  void prefetch(std::uint64_t hash) const noexcept {
+    const Entry* e = &slots_[hash & (slots_.size() - 1)];
+    __builtin_prefetch(e);
+    __builtin_prefetch(reinterpret_cast<const char*>(e) + sizeof(Entry) - 1);
+  }
 
  private:
   // Sampled lines share the top hash bits (hash >> 40 < R 2^24); slots use the low bits.
@@ -453,14 +459,51 @@ struct MrcBuilder::State {
     }
     const std::uint64_t hash = hashed.hash(a.line);
     if ((hash >> (64 - kSampleBits)) >= threshold) return;
+    track_sampled(a, hash);
+  }
+
+  void track_sampled(const L2Access& a, std::uint64_t hash) {
     if (now == bits.size()) compact();
     auto [e, inserted] = hashed.find_or_insert(a.line, hash);
-    track(e->state, inserted, a, mask);
+    track(e->state, inserted, a, a.sectors);
+    const int n = detail::popcount4(a.sectors);
     if (a.write) {
       e->writes = saturating_add(e->writes, n);
     } else {
       e->reads = saturating_add(e->reads, n);
     }
+  }
+
+  // Sampled mode over a chunk: the same work as access() in the same order, but a tracked access is
+  // processed kAhead tracked accesses after its table slot was prefetched. With a large footprint the
+  // table is far bigger than the caches, and the slot's cache miss dominated the time per access.
+  void consume_sampled(std::span<const L2Access> accesses) {
+    constexpr std::size_t kAhead = 8;
+    std::array<std::pair<const L2Access*, std::uint64_t>, kAhead> pending{};
+    std::size_t head = 0, count = 0;
+    MrcHistograms& h = kernels[current];
+    for (const L2Access& a : accesses) {
+      const unsigned mask = a.sectors;
+      if (mask == 0 || mask > 0xF)
+        throw ModelError("L2 access to line {} has sector mask {:#x}: expected 1..0xf", a.line, mask);
+      const int n = detail::popcount4(mask);
+      if (a.write) {
+        h.write_sectors += n;
+      } else {
+        h.read_sectors += n;
+      }
+      const std::uint64_t hash = hashed.hash(a.line);
+      if ((hash >> (64 - kSampleBits)) >= threshold) continue;
+      hashed.prefetch(hash);
+      if (count == kAhead) {
+        track_sampled(*pending[head].first, pending[head].second);
+        pending[head] = {&a, hash};
+        head = (head + 1) % kAhead;
+      } else {
+        pending[(head + count++) % kAhead] = {&a, hash};
+      }
+    }
+    for (; count > 0; --count, head = (head + 1) % kAhead) track_sampled(*pending[head].first, pending[head].second);
   }
 };
 
@@ -540,7 +583,46 @@ void MrcBuilder::access(const L2Access& access) {
 void MrcBuilder::consume(std::span<const L2Access> accesses) {
   State& st = *state_;
   if (st.finished) throw ModelError("MrcBuilder::consume after finish()");
+  if (!st.sample_all) {
+    st.consume_sampled(accesses);
+    return;
+  }
   for (const L2Access& a : accesses) st.access(a);
+}
+
+void MrcBuilder::start_measurement() {
+  State& st = *state_;
+  if (st.finished) throw ModelError("MrcBuilder::start_measurement after finish()");
+  for (MrcHistograms& h : st.kernels) {
+    std::fill(h.read.begin(), h.read.end(), 0);
+    std::fill(h.write.begin(), h.write.end(), 0);
+    std::fill(h.writeback.begin(), h.writeback.end(), 0);
+    h.read_sectors = 0;
+    h.write_sectors = 0;
+  }
+  // A dirty episode that began before this point is counted when it ends (+1 at the largest distance
+  // M of its whole span). Its write-back falls after this point at capacity C iff m1 <= C < M, where
+  // m1 is the largest distance up to now (the line's depth now included): -1 at m1 makes the pair
+  // count exactly that. Lines already flushed (pos < epoch) were written back before this point.
+  auto carry = [&](LineState& e) {
+    if (e.pending == 0) return;
+    if (e.pos < st.epoch) {
+      e.pending = 0;
+      return;
+    }
+    const std::uint8_t depth = e.pos + 1 == st.now ? st.bucket1 : st.bucket(st.bits.count_after(e.pos) + 1);
+    for (std::size_t s = 0; s < 4; ++s)
+      if ((e.pending >> s) & 1u) --st.kernels[e.writer[s]].writeback[std::max(e.wmax[s], depth)];
+  };
+  if (st.sample_all) {
+    st.paged.for_each([&](std::uint64_t, LineState& e) { carry(e); });
+  } else {
+    st.hashed.for_each([&](HashedLines::Entry& e) {
+      carry(e.state);
+      e.reads = 0;
+      e.writes = 0;
+    });
+  }
 }
 
 MissRatioCurve MrcBuilder::finish() {

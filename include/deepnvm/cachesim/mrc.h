@@ -149,6 +149,13 @@ class MrcBuilder final : public AccessSink {
   void begin_kernel(std::size_t kernel);
   void access(const L2Access& access);
   void consume(std::span<const L2Access> accesses) override;
+  /// Ends a warm-up: the stack and every line's state stay, every count restarts from zero (the kernels
+  /// keep their indices, so a warm-up iteration fed as kernels 0..n-1 and the measured one fed again as
+  /// 0..n-1 give the measured iteration alone). Dirty data carried over counts as written back at a
+  /// capacity only if its line is evicted after this call (then it is charged to its writer's index): the
+  /// steady-state write-backs of the measured iteration, as SectoredCache counts them when its counters
+  /// are taken after the warm-up. Use it with final_flush = false for a steady state.
+  void start_measurement();
   /// Ends the run (final flush policy, error bounds). The builder is spent afterwards.
   MissRatioCurve finish();
 
