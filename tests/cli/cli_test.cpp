@@ -430,6 +430,22 @@ TEST_F(Cli, ArrayFileEvaluatesANativeCellAndScalesSlices) {
   expect_input_error({"array"}, {"exactly one"});
 }
 
+TEST_F(Cli, RunRejectsBadStudyFilesAndWritesNothing) {
+  const std::string study = slurp(fs::path(DEEPNVM_DATA_DIR) / "studies" / "deepnvm.yaml");
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string s = study;
+    s.replace(s.find(from), from.size(), to);
+    return s;
+  };
+  write("typo.yaml", replaced("\nnetworks:", "\nnetwroks:"));
+  expect_input_error({"run", "typo.yaml", "--out", "out"}, {"typo.yaml", "netwroks", "networks"});
+  write("gpu.yaml", replaced("gpu: gtx1080ti", "gpu: gtx1090"));
+  expect_input_error({"run", "gpu.yaml", "--out", "out"}, {"gpu.yaml", "gtx1090", "h100_sxm"});
+  write("batch.yaml", replaced("training: [32]", "training: [-4]"));
+  expect_input_error({"run", "batch.yaml", "--out", "out"}, {"batch.yaml"});
+  EXPECT_FALSE(fs::exists(dir_ / "out")) << "no partial output";
+}
+
 TEST(Readme, CiRunsTheReadmeTestCommand) {
   const std::string readme = slurp(fs::path(DEEPNVM_SOURCE_DIR) / "README.md");
   const std::string ci = slurp(fs::path(DEEPNVM_SOURCE_DIR) / ".ci" / "run");
