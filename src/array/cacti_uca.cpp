@@ -350,7 +350,7 @@ Tree htree(const CactiTech& t, const Prims& p, const CactiRepeatedWire& wire, do
     }
   };
   while (v > 0 || h > 0) {
-    double l1, l2 = 0.0, l3 = 0.0, lt = 0.0, htt = 0.0;
+    double l1, l2 = 0.0, lt = 0.0, htt = 0.0;
     int option;
     if (h > v) {
       l1 = len;
@@ -362,7 +362,6 @@ Tree htree(const CactiTech& t, const Prims& p, const CactiRepeatedWire& wire, do
     } else if (v > 0 && h > 0) {
       l1 = len;
       l2 = ht;
-      l3 = len / 2;
       lt = len;
       htt = ht;
       len /= 2;
@@ -385,13 +384,12 @@ Tree htree(const CactiTech& t, const Prims& p, const CactiRepeatedWire& wire, do
     // previous horizontal len_temp).
     if (option != 2) len_temp = lt;
     if (option != 0) ht_temp = htt;
-    double s1, s2, l_eff, dummy;
+    double s1, s2, l_eff;
     sized(len_temp, len_temp, s1, l_eff);
     if (ht_temp > wire.spacing)
       s2 = wire.size;
     else
       s2 = (len_temp / wire.spacing) * wire.size;
-    (void)l2;
     // The node's input edge is CACTI's Wire(l_eff).out_rise_time = delay(l_eff) x repeater spacing / Vth,
     // a product of seconds and metres, so practically a step [wire.cc calculate_wire_stats].
     node(s1, s2, l_eff, wire.delay * l_eff * wire.spacing / d.vth);
@@ -407,8 +405,6 @@ Tree htree(const CactiTech& t, const Prims& p, const CactiRepeatedWire& wire, do
       s3 = (len_temp / wire.spacing) * wire.size;
       l_eff = ht_temp;
     }
-    (void)dummy;
-    (void)l3;
     node(s2, s3, l_eff, wire.delay * l_eff * wire.spacing / d.vth);
   }
   return tree;
@@ -492,7 +488,6 @@ bool cacti_array(const CactiArraySpec& spec, const CactiTech& t, double nspd, in
   const int act = do_b_subbank / do_b_mat;
   if (act == 0 || act > mats_h) return false;
   if (tag) do_b_mat = tag_assoc / act;
-  const int di_b_mat = tag ? tagbits : (fast ? do_b_mat / data_assoc : do_b_mat);
   const int addr_row = log2_floor(rows);
   const int subbanks = mats / act;
   const int addr_mat = addr_row + log2_floor(ndcm) + log2_floor(sa_mux_non_assoc) + log2_floor(ndsam2);
@@ -500,7 +495,6 @@ bool cacti_array(const CactiArraySpec& spec, const CactiTech& t, double nspd, in
   const int di_bank = tag ? tagbits : spec.output_bits + data_assoc;
   int do_bank = tag ? data_assoc : spec.output_bits;
   if (fast && !tag) do_bank *= data_assoc;
-  (void)di_b_mat;
 
   a.ndwl = ndwl;
   a.ndbl = ndbl;
