@@ -10,6 +10,7 @@
 #include "deepnvm/core/progress.h"
 #include "deepnvm/report/json_output.h"
 #include "deepnvm/study/study.h"
+#include "deepnvm/study/study_plots.h"
 
 namespace deepnvm::cli {
 
@@ -25,7 +26,8 @@ struct RunArgs {
 
 Action add_run_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "run", "Run a DeepNVM++ study (iso-capacity, iso-area, scalability): results.json, results.csv, report.md");
+      "run",
+      "Run a DeepNVM++ study (iso-capacity, iso-area, scalability): results.json, results.csv, report.md, plots");
   auto args = std::make_shared<RunArgs>();
   cmd->add_option("study", args->study, "Study file (kind: study); default: <data>/studies/deepnvm.yaml");
   cmd->add_option("--out", args->out, "Output folder (default: ./deepnvm-results/<study name>)");
@@ -67,6 +69,9 @@ Action add_run_command(CLI::App& app) {
     write_file_atomic(out / "results.json", json_text(json));
     write_file_atomic(out / "results.csv", study::results_csv(results));
     write_file_atomic(out / "report.md", study::report_markdown(results));
+    // Plots: .dat and .gp always; SVG and PNG when gnuplot runs (a missing gnuplot only warns).
+    for (const std::string& w : study::write_plots(results, out).warnings)
+      fmt::print(stderr, "deepnvm: warning: {}\n", w);
     if (ctx.options.json) {
       nlohmann::ordered_json doc = json_document("run");
       doc["output"] = out.string();

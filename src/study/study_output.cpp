@@ -12,6 +12,7 @@
 #include "deepnvm/report/table.h"
 #include "deepnvm/study/l2_array.h"
 #include "deepnvm/study/study.h"
+#include "deepnvm/study/study_plots.h"
 
 namespace deepnvm::study {
 
@@ -355,6 +356,13 @@ std::string report_markdown(const StudyResults& res) {
     for (const StudyRecord& r : res.iso_area)
       md += fmt::format("| {} | {} | {} | {:.3f} | {:.3f} |\n", record_name(r), r.l2.technology, mib(r.l2.capacity),
                         r.edp_ratio.access_sum, r.edp_ratio.roofline);
+  }
+  if (const std::vector<Plot> plots = study_plots(res); !plots.empty()) {
+    md +=
+        "\n## Plots\n\nDrawn with gnuplot next to this report (SVG and PNG); each has its data (`NAME.dat`) and "
+        "script (`NAME.gp`; re-draw with `gnuplot NAME.gp` in this folder).\n\n";
+    for (const Plot& p : plots)
+      md += fmt::format("![{}]({}.png)\n\n*{}* ([SVG]({}.svg))\n\n", p.name, p.name, p.caption, p.name);
   }
   if (!res.notes.empty()) {
     md += "\n## Notes\n\n";

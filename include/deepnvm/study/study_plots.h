@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Plots of a study (docs/models/study.md §8), drawn by gnuplot: per plot a data file (.dat) and a
+// script (.gp) in the output folder, so a user can re-run or tweak them (`gnuplot NAME.gp` in that
+// folder writes NAME.svg and NAME.png), and the images rendered by running gnuplot as a child process.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "deepnvm/study/study.h"
+
+namespace deepnvm::study {
+
+/// One file of a plot, relative to the output folder.
+struct PlotFile {
+  std::string name;
+  std::string content;
+};
+
+/// One plot: its base name (NAME.gp draws NAME.svg and NAME.png), a caption, and its files.
+struct Plot {
+  std::string name;
+  std::string caption;
+  std::vector<PlotFile> files;  ///< the .dat files and the .gp script (last)
+};
+
+/// @brief The plots of `results`: `edp_iso_capacity`, `edp_iso_area` (if the study has iso-area
+/// records), `scalability` (if it has a sweep) and `energy_breakdown`. Pure; nothing is written.
+std::vector<Plot> study_plots(const StudyResults& results);
+
+/// @brief The directory entry of `name` on `$PATH` that is an executable file, or empty.
+std::filesystem::path find_program(const std::string& name);
+
+/// What writing the plots did.
+struct PlotOutcome {
+  bool rendered = false;                      ///< gnuplot was found and run
+  std::vector<std::filesystem::path> images;  ///< the SVG and PNG files written
+  std::vector<std::string> warnings;          ///< one line each, for stderr
+};
+
+/// @brief Writes every plot's .dat and .gp files atomically into `dir`, then runs `gnuplot` (empty:
+/// looked up on `$PATH`) on each script in `dir`; each image is drawn under a temporary name and
+/// renamed into place. A missing gnuplot or a failed script gives a warning, never an exception;
+/// IoError only when the files cannot be written.
+PlotOutcome write_plots(const StudyResults& results, const std::filesystem::path& dir,
+                        std::filesystem::path gnuplot = {});
+
+}  // namespace deepnvm::study

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: MIT
+// Plots of a study: gnuplot data files and scripts, and the images drawn by running gnuplot.
+#include "deepnvm/study/study_plots.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "deepnvm/core/atomic_file.h"
+#include "deepnvm/core/error.h"
+
+namespace deepnvm::study {
+
+namespace {
+
+std::string record_label(const StudyRecord& r) { return fmt::format("{} {} b{}", r.workload, r.mode, r.batch); }
+
+std::string num(double v) { return fmt::format("{:.9g}", v); }
+
+// gnuplot string literal in double quotes (data-file labels and titles).
+std::string gp_quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// The terminal block of a script: every plot is drawn twice, as SVG and as PNG (pngcairo where the
+// gnuplot build has it, else libgd's png). `outbase` may be set on the command line (-e).
+std::string header(const std::string& name, const std::string& what, int width, int height) {
+  return fmt::format(
+      "# {}\n# Written by `deepnvm run`; re-draw with `gnuplot {}.gp` in this folder (writes {}.svg and {}.png).\n"
+      "if (!exists(\"outbase\")) outbase = \"{}\"\n"
+      "width = {}\nheight = {}\n\n",
+      what, name, name, name, name, width, height);
+}
+
+std::string svg_terminal() {
+  return "set terminal svg size width,height dynamic noenhanced font \"sans,11\" background \"white\"\n"
+         "set output outbase.\".svg\"\n";
+}
+
+std::string png_terminal() {
+  return "if (strstrt(GPVAL_TERMINALS, \"pngcairo\") > 0) {\n"
+         "  set terminal pngcairo size width,height noenhanced font \"sans,10\" background \"white\"\n"
+         "} else {\n"
+         "  set terminal png size width,height noenhanced\n"
+         "}\n"
+         "set output outbase.\".png\"\n";
+}
+
+// A script whose drawing commands `body` are run once per terminal.
+std::string script(const std::string& head, const std::string& setup, const std::string& body) {
+  return head + setup + "\n" + svg_terminal() + body + "set output\n\n" + png_terminal() + body + "set output\n";
+}
+
+// Per-workload EDP reduction bars: one group per workload, one bar per technology; two panels, one per
+// delay model.
+// A plot of one data file and its script, the script's header carrying the caption.
+Plot make_plot(const std::string& name, std::string caption, const std::string& dat, int width, int height,
+               const std::string& setup, const std::string& body) {
+  Plot p;
+  p.name = name;
+  p.caption = std::move(caption);
+  p.files.push_back({name + ".dat", dat});
+  p.files.push_back({name + ".gp", script(header(name, p.caption, width, height), setup, body)});
+  return p;
+}
+
+Plot edp_bars(const StudyResults& res, const std::vector<StudyRecord>& records, const std::string& name,
+              const std::string& study_label, bool iso_area) {
+  std::vector<std::string> labels;
+  std::map<std::string, std::map<std::string, PerDelay>> ratio;  // label -> technology -> ratio
+  std::map<std::string, std::uint64_t> capacity;                 // technology -> capacity
+  for (const StudyRecord& r : records) {
+    const std::string label = record_label(r);
+    if (!ratio.contains(label)) labels.push_back(label);
+    ratio[label][r.l2.technology] = r.edp_ratio;
+    capacity[r.l2.technology] = r.l2.capacity;
+  }
+  const std::vector<std::string>& techs = res.technologies;
+  std::string dat = fmt::format(
+      "# {} EDP reduction: EDP of {} / EDP of the technology (> 1: the technology is better)\n"
+      "# columns: workload; per technology its access_sum ratio; per technology its roofline ratio\n# workload",
+      study_label, res.baseline);
+  for (const char* delay : {"access_sum", "roofline"})
+    for (const std::string& t : techs) dat += fmt::format(" {}:{}", t, delay);
+  dat += "\n";
+  for (const std::string& label : labels) {
+    dat += gp_quote(label);
+    for (bool roof : {false, true})
+      for (const std::string& t : techs) {
+        const auto it = ratio[label].find(t);
+        dat += it == ratio[label].end() ? " NaN" : " " + num(roof ? it->second.roofline : it->second.access_sum);
+      }
+    dat += "\n";
+  }
+
+  const std::string datname = name + ".dat";
+  const std::string setup = fmt::format(
+      "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.85 border -1\n"
+      "set boxwidth 0.9\nset grid ytics\nset key outside right top\nset yrange [0:*]\n"
+      "set xtics rotate by -30 scale 0\nset ylabel \"EDP reduction vs {} (x)\"\n"
+      "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dashtype 2 linecolor rgb \"black\"\n",
+      res.baseline);
+  std::string body =
+      fmt::format("set multiplot layout 2,1 title {}\n",
+                  gp_quote(fmt::format("{}: EDP reduction vs {} per workload", study_label, res.baseline)));
+  const std::size_t n = techs.size();
+  for (bool roof : {false, true}) {
+    body += fmt::format("set title \"delay model: {}\"\nplot ", roof ? "roofline" : "access_sum");
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string title = techs[i];
+      if (iso_area && capacity.contains(techs[i]))
+        title += fmt::format(" ({:g} MiB)", static_cast<double>(capacity[techs[i]]) / (1 << 20));
+      body += fmt::format("{}{} using {}{} title {}", i ? ", \\\n     " : "", i ? "''" : gp_quote(datname),
+                          2 + i + (roof ? n : 0), i ? "" : ":xtic(1)", gp_quote(title));
+    }
+    body += "\n";
+  }
+  body += "unset multiplot\n";
+  const int height = 700;
+  const int width = std::max(900, 160 + static_cast<int>(labels.size() * (n * 18 + 30)));
+  return make_plot(name,
+                   fmt::format("{} EDP reduction vs {} per workload and technology (top: access_sum delay; bottom: "
+                               "roofline delay)",
+                               study_label, res.baseline),
+                   dat, width, height, setup, body);
+}
+
+// Scalability: geometric mean over workloads of the EDP per technology against capacity, log-log.
+Plot scalability_curves(const StudyResults& res) {
+  struct Acc {
+    double log_access = 0, log_roof = 0;
+    std::size_t count = 0;
+  };
+  std::map<std::uint64_t, std::map<std::string, Acc>> acc;  // capacity -> technology -> sums
+  for (const StudyRecord& r : res.scalability) {
+    const PerDelay edp = r.result.edp();
+    Acc& a = acc[r.l2.capacity][r.l2.technology];
+    a.log_access += std::log(edp.access_sum);
+    a.log_roof += std::log(edp.roofline);
+    ++a.count;
+  }
+  const std::vector<std::string>& techs = res.technologies;
+  std::string dat =
+      "# Scalability: geometric mean over the study's workloads of the EDP (J s) at each L2 capacity\n"
+      "# columns: capacity (MiB); per technology its access_sum EDP; per technology its roofline EDP\n# capacity_mib";
+  for (const char* delay : {"access_sum", "roofline"})
+    for (const std::string& t : techs) dat += fmt::format(" {}:{}", t, delay);
+  dat += "\n";
+  for (const auto& [cap, per_tech] : acc) {
+    dat += num(static_cast<double>(cap) / (1 << 20));
+    for (bool roof : {false, true})
+      for (const std::string& t : techs) {
+        const auto it = per_tech.find(t);
+        if (it == per_tech.end() || it->second.count == 0) {
+          dat += " NaN";
+          continue;
+        }
+        const double s = roof ? it->second.log_roof : it->second.log_access;
+        dat += " " + num(std::exp(s / static_cast<double>(it->second.count)));
+      }
+    dat += "\n";
+  }
+  const std::string name = "scalability";
+  const std::string datname = name + ".dat";
+  const std::string setup =
+      "set logscale xy\nset grid xtics ytics mxtics mytics\nset key outside right top\n"
+      "set xlabel \"L2 capacity (MiB)\"\nset ylabel \"EDP (J s), geometric mean over workloads\"\n"
+      "set format y \"%.0e\"\nset style data linespoints\n";
+  std::string body = "set multiplot layout 1,2 title \"Scalability: EDP vs L2 capacity\"\n";
+  const std::size_t n = techs.size();
+  for (bool roof : {false, true}) {
+    body += fmt::format("set title \"delay model: {}\"\nplot ", roof ? "roofline" : "access_sum");
+    for (std::size_t i = 0; i < n; ++i)
+      body += fmt::format("{}{} using 1:{} title {} linewidth 2 pointtype {}", i ? ", \\\n     " : "",
+                          i ? "''" : gp_quote(datname), 2 + i + (roof ? n : 0), gp_quote(techs[i]), 5 + 2 * i);
+    body += "\n";
+  }
+  body += "unset multiplot\n";
+  return make_plot(name,
+                   "Scalability: EDP (geometric mean over workloads) vs L2 capacity per technology, log-log (left: "
+                   "access_sum delay; right: roofline delay)",
+                   dat, 1200, 550, setup, body);
+}
+
+// Energy breakdown per technology at iso-capacity, summed over the workloads.
+Plot energy_breakdown(const StudyResults& res) {
+  struct Sum {
+    double dynamic = 0, leak_access = 0, leak_roof = 0, dram = 0;
+  };
+  std::map<std::string, Sum> sums;
+  for (const StudyRecord& r : res.iso_capacity) {
+    Sum& s = sums[r.l2.technology];
+    s.dynamic += r.result.dynamic;
+    s.leak_access += r.result.leakage.access_sum;
+    s.leak_roof += r.result.leakage.roofline;
+    s.dram += r.result.dram;
+  }
+  std::string dat =
+      "# Iso-capacity energy (mJ) per technology, summed over the study's workloads (one iteration or inference "
+      "each)\n# technology dynamic leakage:access_sum dram leakage:roofline\n";
+  for (const std::string& t : res.technologies) {
+    const auto it = sums.find(t);
+    if (it == sums.end()) continue;
+    const Sum& s = it->second;
+    dat += fmt::format("{} {} {} {} {}\n", gp_quote(t), num(s.dynamic * 1e3), num(s.leak_access * 1e3),
+                       num(s.dram * 1e3), num(s.leak_roof * 1e3));
+  }
+  const std::string name = "energy_breakdown";
+  const std::string datname = name + ".dat";
+  const std::string setup =
+      "set style data histograms\nset style histogram rowstacked\nset style fill solid 0.85 border -1\n"
+      "set boxwidth 0.6\nset grid ytics\nset key outside right top\nset yrange [0:*]\n"
+      "set ylabel \"energy (mJ), sum over workloads\"\n";
+  std::string body = "set multiplot layout 1,2 title \"Energy breakdown at iso-capacity\"\n";
+  for (bool roof : {false, true})
+    body += fmt::format(
+        "set title \"leakage over the {} delay\"\n"
+        "plot {} using 2:xtic(1) title \"L2 dynamic\", '' using {} title \"L2 leakage\", '' using 4 title "
+        "\"DRAM\"\n",
+        roof ? "roofline" : "access_sum", gp_quote(datname), roof ? 5 : 3);
+  body += "unset multiplot\n";
+  return make_plot(name,
+                   "Energy breakdown (L2 dynamic, L2 leakage, DRAM) per technology at iso-capacity, summed over the "
+                   "workloads (left: leakage over the access_sum delay; right: over the roofline delay)",
+                   dat, 1100, 550, setup, body);
+}
+
+// Runs `gnuplot -e "outbase='...'" script` in `dir`, stdout to /dev/null, stderr to `log`. Returns the
+// exit status (-1: could not start; 128+N: killed by signal N).
+int run_gnuplot(const std::filesystem::path& gnuplot, const std::filesystem::path& dir, const std::string& outbase,
+                const std::string& script_name, const std::filesystem::path& log) {
+  const std::string prog = gnuplot.string(), dirs = dir.string(), logs = log.string();
+  const std::string expr = fmt::format("outbase='{}'", outbase);
+  std::vector<char*> argv{const_cast<char*>(prog.c_str()), const_cast<char*>("-e"), const_cast<char*>(expr.c_str()),
+                          const_cast<char*>(script_name.c_str()), nullptr};
+  const pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    // Child: only async-signal-safe calls.
+    if (chdir(dirs.c_str()) != 0) _exit(126);
+    const int null = open("/dev/null", O_RDWR);
+    const int err = open(logs.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (null >= 0) {
+      dup2(null, STDIN_FILENO);
+      dup2(null, STDOUT_FILENO);
+    }
+    if (err >= 0) dup2(err, STDERR_FILENO);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return -1;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+std::string first_lines(const std::filesystem::path& file, int n) {
+  std::ifstream in(file);
+  std::string line, out;
+  for (int i = 0; i < n && std::getline(in, line);) {
+    if (line.find_first_not_of(" \t^") == std::string::npos) continue;
+    out += (out.empty() ? "" : " | ") + line;
+    ++i;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Plot> study_plots(const StudyResults& res) {
+  std::vector<Plot> plots;
+  if (!res.iso_capacity.empty())
+    plots.push_back(edp_bars(res, res.iso_capacity, "edp_iso_capacity", "Iso-capacity", false));
+  if (!res.iso_area.empty()) plots.push_back(edp_bars(res, res.iso_area, "edp_iso_area", "Iso-area", true));
+  if (!res.scalability.empty()) plots.push_back(scalability_curves(res));
+  if (!res.iso_capacity.empty()) plots.push_back(energy_breakdown(res));
+  return plots;
+}
+
+std::filesystem::path find_program(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  if (!path) return {};
+  std::stringstream ss(path);
+  std::string entry;
+  while (std::getline(ss, entry, ':')) {
+    const std::filesystem::path candidate = std::filesystem::path(entry.empty() ? "." : entry) / name;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(candidate, ec) && access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return {};
+}
+
+PlotOutcome write_plots(const StudyResults& results, const std::filesystem::path& dir, std::filesystem::path gnuplot) {
+  PlotOutcome out;
+  const std::vector<Plot> plots = study_plots(results);
+  for (const Plot& p : plots)
+    for (const PlotFile& f : p.files) write_file_atomic(dir / f.name, f.content);
+  if (plots.empty()) return out;
+  if (gnuplot.empty()) gnuplot = find_program("gnuplot");
+  if (gnuplot.empty()) {
+    out.warnings.push_back(fmt::format(
+        "gnuplot not found on PATH: plots not drawn; their .gp and .dat files are in {} (install gnuplot-nox, "
+        "then run `gnuplot NAME.gp` there)",
+        dir.string()));
+    return out;
+  }
+  out.rendered = true;
+  const std::filesystem::path abs = std::filesystem::absolute(dir);
+  for (const Plot& p : plots) {
+    const std::string tmp = fmt::format(".{}.tmp{}", p.name, static_cast<long>(getpid()));
+    const std::filesystem::path log = abs / (tmp + ".log");
+    const int rc = run_gnuplot(gnuplot, abs, tmp, p.name + ".gp", log);
+    bool ok = rc == 0;
+    std::string why = rc == 0 ? "" : first_lines(log, 3);
+    for (const char* ext : {".svg", ".png"}) {
+      const std::filesystem::path from = abs / (tmp + ext), to = abs / (p.name + ext);
+      std::error_code ec;
+      if (ok && std::filesystem::file_size(from, ec) > 0 && !ec) {
+        std::filesystem::rename(from, to, ec);
+        if (!ec) {
+          out.images.push_back(dir / (p.name + ext));
+          continue;
+        }
+      }
+      if (ok) why = fmt::format("{} was not written", to.filename().string());
+      ok = false;
+      std::filesystem::remove(from, ec);
+    }
+    if (!ok)
+      out.warnings.push_back(fmt::format("gnuplot failed on {} ({}){}{}", (dir / (p.name + ".gp")).string(),
+                                         rc < 0 ? "could not start it" : fmt::format("exit status {}", rc),
+                                         why.empty() ? "" : ": ", why));
+    std::error_code ec;
+    std::filesystem::remove(log, ec);
+  }
+  return out;
+}
+
+}  // namespace deepnvm::study
