@@ -2,6 +2,7 @@
 #include <map>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "deepnvm/core/error.h"
 #include "deepnvm/study/capacity.h"
@@ -96,7 +97,8 @@ TEST(IsoArea, WalksDownForCellsLargerThanSram) {
 }
 
 TEST(ResultCache, StoresAndComparesTheFullKey) {
-  const auto dir = std::filesystem::temp_directory_path() / "deepnvm_study_cache_test";
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("deepnvm_study_cache_test-" + std::to_string(static_cast<long>(getpid())));
   std::filesystem::remove_all(dir);
   const ResultCache cache(dir);
   const nlohmann::ordered_json key{{"a", 1}, {"b", "x"}};

@@ -2,6 +2,7 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "deepnvm/study/study_spec.h"
 #include "expect_config_error.h"
@@ -14,7 +15,11 @@ const std::filesystem::path kData = DEEPNVM_DATA_DIR;
 class StudyFile : public ::testing::Test {
  protected:
   std::filesystem::path write(const std::string& text) {
-    const auto dir = std::filesystem::temp_directory_path() / "deepnvm_study_spec_test";
+    // One folder per test and process: ctest runs the tests of this binary in parallel.
+    const auto dir =
+        std::filesystem::temp_directory_path() /
+        ("deepnvm_study_spec_test-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
+         "-" + std::to_string(static_cast<long>(getpid())));
     std::filesystem::create_directories(dir);
     const auto path = dir / "s.yaml";
     std::ofstream(path) << text;
