@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,15 +35,28 @@ struct Case {
   fs::path file;
 };
 
-std::vector<Case> measured_cases() {
-  const std::regex pattern(R"(([a-z0-9_]+)-(inference|training)-b(\d+)-fp32-cc_(none|all)\.csv\.gz)");
-  std::vector<Case> cases;
-  for (const auto& entry : fs::directory_iterator(fs::path(DEEPNVM_SOURCE_DIR) / "tests/profile/data/h100_zoo")) {
-    std::smatch m;
-    const std::string name = entry.path().filename().string();
-    if (std::regex_match(name, m, pattern))
-      cases.push_back({m[1].str(), m[2].str(), m[4].str(), std::stoll(m[3].str()), entry.path()});
+// "<network>-<mode>-b<batch>-fp32-cc_<none|all>.csv.gz" (zoo names have no '-'); other files: nothing.
+std::optional<Case> parse_case(const fs::path& file) {
+  std::string name = file.filename().string();
+  const std::string suffix = ".csv.gz";
+  if (!name.ends_with(suffix)) return std::nullopt;
+  name.resize(name.size() - suffix.size());
+  std::vector<std::string> parts;
+  for (std::size_t start = 0;;) {
+    const std::size_t dash = name.find('-', start);
+    parts.push_back(name.substr(start, dash - start));
+    if (dash == std::string::npos) break;
+    start = dash + 1;
   }
+  if (parts.size() != 5 || !parts[2].starts_with("b") || parts[3] != "fp32" || !parts[4].starts_with("cc_"))
+    return std::nullopt;
+  return Case{parts[0], parts[1], parts[4].substr(3), std::stoll(parts[2].substr(1)), file};
+}
+
+std::vector<Case> measured_cases() {
+  std::vector<Case> cases;
+  for (const auto& entry : fs::directory_iterator(fs::path(DEEPNVM_SOURCE_DIR) / "tests/profile/data/h100_zoo"))
+    if (const auto c = parse_case(entry.path())) cases.push_back(*c);
   std::sort(cases.begin(), cases.end(), [](const Case& a, const Case& b) { return a.file < b.file; });
   return cases;
 }
