@@ -801,12 +801,15 @@ CacheChoice search_cache_fixed(const Context& ctx, const ArrayJob& tag_job, cons
                                bool set_reset) {
   const NvsimConfig& config = *ctx.config;
   const OptimizationTarget target = config.optimization_target;
-  const auto basic = [](const SearchSpace& s) {
-    return std::pair{basic_wire(s.local_type, s.local_repeater, s.local_swing, WireType::local_aggressive),
-                     basic_wire(s.global_type, s.global_repeater, s.global_swing, WireType::global_aggressive)};
+  // Plain variables, not structured bindings: the lambdas below capture them (clang 14 cannot).
+  const auto local_wire = [](const SearchSpace& s) {
+    return basic_wire(s.local_type, s.local_repeater, s.local_swing, WireType::local_aggressive);
   };
-  const auto [tag_local, tag_global] = basic(tag_space);
-  const auto [data_local, data_global] = basic(data_space);
+  const auto global_wire = [](const SearchSpace& s) {
+    return basic_wire(s.global_type, s.global_repeater, s.global_swing, WireType::global_aggressive);
+  };
+  const auto tag_local = local_wire(tag_space), tag_global = global_wire(tag_space);
+  const auto data_local = local_wire(data_space), data_global = global_wire(data_space);
   CacheObjective objective;
   objective.mode = config.cache_access_mode;
   objective.target = target;
