@@ -13,62 +13,20 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli_fixture.h"
+
 namespace {
 
-namespace fs = std::filesystem;
+using namespace deepnvm_cli_test;
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class TrafficCli : public ::testing::Test {
+// The CLI fixture, with input errors checked on `deepnvm traffic ARGS`.
+class TrafficCli : public Cli {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("deepnvm-traffic-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  Result run(const std::vector<std::string>& args) const {
-    std::string cmd = "cd " + quote(dir_.string()) + " && " + quote(DEEPNVM_CLI_PATH);
-    for (const auto& a : args) cmd += " " + quote(a);
-    cmd += " >" + quote((dir_ / ".stdout").string()) + " 2>" + quote((dir_ / ".stderr").string()) + " </dev/null";
-    const int status = std::system(cmd.c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(dir_ / ".stdout");
-    r.err = slurp(dir_ / ".stderr");
-    return r;
-  }
-
   void expect_input_error(const std::vector<std::string>& args, const std::vector<std::string>& mentions) const {
     std::vector<std::string> full{"traffic"};
     full.insert(full.end(), args.begin(), args.end());
-    const Result r = run(full);
-    EXPECT_EQ(r.code, 2) << r.err;
-    EXPECT_EQ(r.out, "");
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_TRUE(r.err.starts_with("deepnvm: error: ")) << r.err;
-    for (const auto& m : mentions) EXPECT_NE(r.err.find(m), std::string::npos) << "missing '" << m << "' in: " << r.err;
+    Cli::expect_input_error(full, mentions);
   }
-
-  fs::path dir_;
 };
 
 std::vector<std::string> keys(const nlohmann::ordered_json& object) {
