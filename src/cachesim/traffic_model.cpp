@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -395,6 +396,8 @@ TrafficResult model_traffic(const Network& net, const GpuSpec& gpu, const Traffi
 
   // (A plain copy, not an optional one: GCC 12 warns wrongly about std::optional<MrcOptions> copies.)
   const bool want_mrc = options.mrc.has_value();
+  if (!options.simulate && !want_mrc)
+    throw ConfigError({"<options>", 0}, "simulate", "a traffic model without the L2 simulation needs a miss-ratio curve (mrc)");
   cachesim::MrcOptions mrc_options;
   std::uint64_t mrc_largest = 0;
   if (want_mrc) {
@@ -404,14 +407,18 @@ TrafficResult model_traffic(const Network& net, const GpuSpec& gpu, const Traffi
     mrc_largest = mrc_options.capacities.empty() ? cachesim::capacity_points().back() : mrc_options.capacities.back();
   }
   const bool warm = !options.cold;
-  result.warmup_first_kernel = warm ? warmup_start(work, options.warmup_footprint_factor, result.l2_bytes) : n;
+  result.warmup_first_kernel =
+      warm && options.simulate ? warmup_start(work, options.warmup_footprint_factor, result.l2_bytes) : n;
   result.mrc_warmup_first_kernel =
       warm && want_mrc ? warmup_start(work, options.warmup_footprint_factor, mrc_largest) : n;
 
-  CacheConsumer cache(result.l2, n, result.warmup_first_kernel, options.flush_between_kernels, options.cold, progress);
+  std::optional<CacheConsumer> cache;
+  if (options.simulate)
+    cache.emplace(result.l2, n, result.warmup_first_kernel, options.flush_between_kernels, options.cold, progress);
   std::unique_ptr<MrcConsumer> mrc;
   if (want_mrc) mrc = std::make_unique<MrcConsumer>(mrc_options, result.mrc_warmup_first_kernel, options.cold);
-  std::vector<Consumer*> consumers{&cache};
+  std::vector<Consumer*> consumers;
+  if (cache) consumers.push_back(&*cache);
   if (mrc) consumers.push_back(mrc.get());
 
   const unsigned threads =
@@ -445,9 +452,12 @@ TrafficResult model_traffic(const Network& net, const GpuSpec& gpu, const Traffi
   }
   if (pipeline) pipeline->stop();
 
-  std::vector<TrafficCounters> counters = cache.finish();
-  result.simulated_accesses = cache.accesses();
-  result.flush_write_bytes = cache.flush_write_bytes();
+  std::vector<TrafficCounters> counters(n);
+  if (cache) {
+    counters = cache->finish();
+    result.simulated_accesses = cache->accesses();
+    result.flush_write_bytes = cache->flush_write_bytes();
+  }
   if (mrc) result.curve_accesses = mrc->accesses();
   result.traffic.source = "model";
   result.traffic.kernels.reserve(n);

@@ -18,13 +18,17 @@ std::vector<std::uint64_t> slice_grid(std::uint64_t lo, std::uint64_t hi) {
   return out;
 }
 
-std::vector<std::uint64_t> power_of_two_cover(std::uint64_t lo, std::uint64_t hi) {
+std::vector<std::uint64_t> sweep_cover(std::uint64_t lo, std::uint64_t hi) {
   if (lo == 0 || hi < lo) throw ModelError("capacity range [{}, {}] B is empty", lo, hi);
   std::vector<std::uint64_t> out;
-  for (std::uint64_t p = std::bit_floor(lo); p != 0; p <<= 1) {
-    out.push_back(p);
-    if (p >= hi) break;
-  }
+  std::uint64_t p = std::bit_floor(lo);
+  for (; p < hi; p <<= 1) out.push_back(p);
+  // The top: the smallest grid point at or above `hi`; below 2p it is built from parts already swept.
+  std::uint64_t top = p;
+  if (!out.empty() && out.back() >= 4)
+    for (const std::uint64_t quarters : {7u, 6u, 5u})
+      if (out.back() / 4 * quarters >= hi) top = out.back() / 4 * quarters;
+  out.push_back(top);
   return out;
 }
 

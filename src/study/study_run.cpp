@@ -101,6 +101,7 @@ TrafficCurve model_curve(const StudySpec& spec, const GpuSpec& gpu, const std::s
   mrc.capacities = capacities;
   t.mrc = mrc;
   t.threads = static_cast<int>(options.threads);
+  t.simulate = false;  // the study reads every capacity off the curve
 
   nlohmann::ordered_json key{{"network", network_key(spec, network)},
                              {"gpu", gpu_json(gpu)},
@@ -184,9 +185,8 @@ StudyResults run_study(const StudySpec& spec, const RunOptions& options) {
   }
   std::vector<std::uint64_t> scal_slices;
   if (spec.scalability.enabled)
-    scal_slices =
-        power_of_two_cover(static_cast<std::uint64_t>(spec.scalability.from) / slices,
-                           static_cast<std::uint64_t>(std::ceil(spec.scalability.to / static_cast<double>(slices))));
+    scal_slices = sweep_cover(static_cast<std::uint64_t>(spec.scalability.from) / slices,
+                              static_cast<std::uint64_t>(std::ceil(spec.scalability.to / static_cast<double>(slices))));
   const std::size_t array_total = builders.size() * (1 + scal_slices.size());
   std::size_t array_done = 0;
   progress("L2 arrays", 0, array_total);

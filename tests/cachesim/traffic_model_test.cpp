@@ -251,6 +251,36 @@ TEST(TrafficModel, ExactCurveEqualsFullyAssociativeSimulation) {
   }
 }
 
+// The study's mode: the curve alone, without the set-associative simulation, is the same curve (its
+// warm-up tail depends on the curve's largest capacity only), and the traffic holds FLOPs alone.
+TEST(TrafficModel, CurveWithoutSimulationIsTheSameCurve) {
+  for (const auto method : {cachesim::MrcMethod::exact, cachesim::MrcMethod::sampled}) {
+    TrafficOptions o = training();
+    o.mrc = cachesim::MrcOptions{};
+    o.mrc->method = method;
+    o.mrc->sampling_rate = 0.25;
+    o.mrc->capacities = {std::uint64_t{128} << 10, std::uint64_t{512} << 10, std::uint64_t{2} << 20};
+    const TrafficResult both = model_traffic(small_resnet(), gtx1080ti(), o);
+    o.simulate = false;
+    const TrafficResult alone = model_traffic(small_resnet(), gtx1080ti(), o);
+    ASSERT_TRUE(both.mrc && alone.mrc);
+    ASSERT_EQ(alone.traffic.kernels.size(), both.traffic.kernels.size());
+    EXPECT_EQ(alone.simulated_accesses, 0u);
+    EXPECT_EQ(alone.curve_accesses, both.curve_accesses);
+    for (std::size_t c = 0; c < o.mrc->capacities.size(); ++c)
+      for (std::size_t k = 0; k < both.kernels.size(); ++k)
+        EXPECT_EQ(alone.mrc->kernel_counters(k, c), both.mrc->kernel_counters(k, c)) << c << " " << k;
+    for (std::size_t k = 0; k < alone.traffic.kernels.size(); ++k) {
+      const TrafficCounters& a = alone.traffic.kernels[k].counters;
+      EXPECT_EQ(a.flops, both.traffic.kernels[k].counters.flops);
+      EXPECT_EQ(a.l2_read_sectors + a.l2_write_sectors + a.dram_read_bytes + a.dram_write_bytes, 0) << k;
+    }
+  }
+  TrafficOptions nothing = training();
+  nothing.simulate = false;
+  EXPECT_THROW(model_traffic(small_resnet(), gtx1080ti(), nothing), ConfigError);
+}
+
 // Reported, not asserted (docs/models/cachesim.md §4): the GPU's 16-way hashed L2 against the curve.
 TEST(TrafficModel, ReportsSetAssociativeAgainstCurveAtTheGpuCapacity) {
   TrafficOptions o = training(8);

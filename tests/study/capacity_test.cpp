@@ -18,9 +18,12 @@ TEST(Capacity, GridHasFourPointsPerOctave) {
   EXPECT_EQ(g, (std::vector<std::uint64_t>{128 * KiB, 160 * KiB, 192 * KiB, 224 * KiB, 256 * KiB}));
 }
 
-TEST(Capacity, PowerOfTwoCoverBracketsTheRange) {
-  EXPECT_EQ(power_of_two_cover(3 * KiB, 9 * KiB), (std::vector<std::uint64_t>{2 * KiB, 4 * KiB, 8 * KiB, 16 * KiB}));
-  EXPECT_EQ(power_of_two_cover(4 * KiB, 4 * KiB), (std::vector<std::uint64_t>{4 * KiB}));
+TEST(Capacity, SweepCoverBracketsTheRangeWithPartsAtTheTop) {
+  EXPECT_EQ(sweep_cover(3 * KiB, 9 * KiB), (std::vector<std::uint64_t>{2 * KiB, 4 * KiB, 8 * KiB, 10 * KiB}));
+  EXPECT_EQ(sweep_cover(3 * KiB, 14 * KiB), (std::vector<std::uint64_t>{2 * KiB, 4 * KiB, 8 * KiB, 14 * KiB}));
+  EXPECT_EQ(sweep_cover(3 * KiB, 15 * KiB), (std::vector<std::uint64_t>{2 * KiB, 4 * KiB, 8 * KiB, 16 * KiB}));
+  EXPECT_EQ(sweep_cover(4 * KiB, 4 * KiB), (std::vector<std::uint64_t>{4 * KiB}));
+  EXPECT_EQ(sweep_cover(4 * KiB, 8 * KiB), (std::vector<std::uint64_t>{4 * KiB, 8 * KiB}));
 }
 
 TEST(Capacity, SlicePartsAreTheBinaryDigits) {

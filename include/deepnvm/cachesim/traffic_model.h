@@ -45,6 +45,10 @@ struct TrafficOptions {
   /// those write-backs are in no kernel's dram_write_bytes.
   bool flush_between_kernels = false;
   std::optional<cachesim::MrcOptions> mrc;  ///< also build a miss-ratio curve of the reported iteration
+  /// Simulate the set-associative L2. false (allowed only with `mrc`): the curve alone, for callers that
+  /// need traffic at many capacities (the study); TrafficResult::traffic then holds FLOPs and compute
+  /// times only, every counter zero.
+  bool simulate = true;
   int threads = 0;                          ///< 0: all cores; results do not depend on it
   /// Warm-up tail: each sink's warm-up starts at the last kernel of iteration 1 from which the buffers
   /// the rest of the iteration touches span at least this many times the sink's largest capacity (the

@@ -22,8 +22,10 @@ namespace deepnvm::study {
 /// @brief Slice capacities 2^k x {1, 1.25, 1.5, 1.75} within [lo, hi], ascending (lo and hi in bytes).
 std::vector<std::uint64_t> slice_grid(std::uint64_t lo, std::uint64_t hi);
 
-/// @brief Powers of two 2^k within [lo', hi'] where lo' is the largest power <= lo and hi' the smallest >= hi.
-std::vector<std::uint64_t> power_of_two_cover(std::uint64_t lo, std::uint64_t hi);
+/// @brief The scalability sweep over [lo, hi]: powers of two from the largest one <= lo while below hi,
+/// then the smallest grid point (2^k x {1, 1.25, 1.5, 1.75}) >= hi. That top point is the sum of two or
+/// three smaller swept powers of two (slice_parts), so it costs no array build of its own.
+std::vector<std::uint64_t> sweep_cover(std::uint64_t lo, std::uint64_t hi);
 
 /// @brief The power-of-two parts of a grid capacity, largest first; ModelError if `slice_bytes` is not
 /// 2^k x {1, 1.25, 1.5, 1.75}.
