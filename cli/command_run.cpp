@@ -27,7 +27,8 @@ struct RunArgs {
 Action add_run_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "run",
-      "Run a DeepNVM++ study (iso-capacity, iso-area, scalability): results.json, results.csv, report.md, plots");
+      "Run a DeepNVM++ study (iso-capacity, iso-area, scalability): results.json, results.csv, kernels.csv, report.md, "
+      "plots");
   auto args = std::make_shared<RunArgs>();
   cmd->add_option("study", args->study, "Study file (kind: study); default: <data>/studies/deepnvm.yaml");
   cmd->add_option("--out", args->out, "Output folder (default: ./deepnvm-results/<study name>)");
@@ -68,6 +69,7 @@ Action add_run_command(CLI::App& app) {
     const auto json = study::results_json(results);
     write_file_atomic(out / "results.json", json_text(json));
     write_file_atomic(out / "results.csv", study::results_csv(results));
+    write_file_atomic(out / "kernels.csv", study::kernels_csv(results));
     write_file_atomic(out / "report.md", study::report_markdown(results));
     // Plots: .dat and .gp always; SVG and PNG when gnuplot runs (a missing gnuplot only warns).
     for (const std::string& w : study::write_plots(results, out).warnings)

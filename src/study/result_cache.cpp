@@ -25,8 +25,12 @@ std::uint64_t fnv1a64(std::string_view data, std::uint64_t seed) {
 std::string hash_hex(std::string_view data) { return fmt::format("{:016x}", fnv1a64(data)); }
 
 namespace {
-// Part of every key: a new tool version never reads an old entry.
-constexpr const char* kCacheFormat = "deepnvm-study-cache-1 " DEEPNVM_VERSION;
+// Part of every key: another tool version or another build of the models never reads an entry.
+const std::string& cache_format() {
+  static const std::string format =
+      fmt::format("deepnvm-study-cache-1 {} {}", DEEPNVM_VERSION, model_source_hash().substr(0, 16));
+  return format;
+}
 }  // namespace
 
 ResultCache::ResultCache(std::filesystem::path directory) : directory_(std::move(directory)) {}
@@ -38,7 +42,7 @@ std::filesystem::path ResultCache::default_directory() {
 }
 
 std::filesystem::path ResultCache::path_of(const std::string& section, const nlohmann::ordered_json& key) const {
-  return directory_ / section / (hash_hex(std::string(kCacheFormat) + key.dump()) + ".json");
+  return directory_ / section / (hash_hex(cache_format() + key.dump()) + ".json");
 }
 
 std::optional<nlohmann::ordered_json> ResultCache::get(const std::string& section,
@@ -50,7 +54,7 @@ std::optional<nlohmann::ordered_json> ResultCache::get(const std::string& sectio
   std::stringstream text;
   text << in.rdbuf();
   auto doc = nlohmann::ordered_json::parse(text.str(), nullptr, false);
-  if (doc.is_discarded() || !doc.is_object() || !doc.contains("format") || doc["format"] != kCacheFormat ||
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("format") || doc["format"] != cache_format() ||
       !doc.contains("key") || doc["key"] != key || !doc.contains("value"))
     return std::nullopt;
   return doc["value"];
@@ -63,7 +67,7 @@ void ResultCache::put(const std::string& section, const nlohmann::ordered_json& 
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   if (ec) throw IoError(path.parent_path().string(), fmt::format("cannot create the cache folder: {}", ec.message()));
-  nlohmann::ordered_json doc{{"format", kCacheFormat}, {"key", key}, {"value", value}};
+  nlohmann::ordered_json doc{{"format", cache_format()}, {"key", key}, {"value", value}};
   write_file_atomic(path, doc.dump());
 }
 

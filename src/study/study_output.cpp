@@ -93,7 +93,7 @@ std::pair<std::uint64_t, std::uint64_t> scal_range(const StudyResults& res) {
   return {lo, hi};
 }
 
-nlohmann::ordered_json record_json(const StudyRecord& r, bool dram, bool kernels) {
+nlohmann::ordered_json record_json(const StudyRecord& r) {
   nlohmann::ordered_json j;
   j["workload"] = r.workload;
   j["mode"] = r.mode;
@@ -111,17 +111,6 @@ nlohmann::ordered_json record_json(const StudyRecord& r, bool dram, bool kernels
   j["delay_s"] = per_delay(e.delay);
   j["edp_js"] = per_delay(e.edp());
   j["edp_ratio_vs_sram"] = per_delay(r.edp_ratio);
-  (void)dram;
-  if (kernels && !e.kernels.empty()) {
-    auto ks = nlohmann::ordered_json::array();
-    for (const KernelEnergyDelay& k : e.kernels)
-      ks.push_back({{"name", k.name},
-                    {"layer", k.layer},
-                    {"bound", bound_name(k.bound)},
-                    {"energy_j", {{"dynamic", k.dynamic}, {"leakage", per_delay(k.leakage)}, {"dram", k.dram}}},
-                    {"delay_s", per_delay(k.delay)}});
-    j["kernels"] = std::move(ks);
-  }
   return j;
 }
 
@@ -163,7 +152,7 @@ nlohmann::ordered_json headline_json(const StudyResults& res) {
   return h;
 }
 
-nlohmann::ordered_json results_json(const StudyResults& res, bool kernels) {
+nlohmann::ordered_json results_json(const StudyResults& res) {
   nlohmann::ordered_json doc = json_document("run");
   doc["context"]["inputs_hash"] = res.inputs_hash;
   doc["study"] = {{"name", res.name},
@@ -185,13 +174,13 @@ nlohmann::ordered_json results_json(const StudyResults& res, bool kernels) {
   for (const L2Figures& f : res.iso_capacity_l2) l2.push_back(to_json(f));
   doc["l2"] = std::move(l2);
   doc["headline"] = headline_json(res);
-  auto list = [&](const std::vector<StudyRecord>& recs, bool with_kernels) {
+  auto list = [&](const std::vector<StudyRecord>& recs) {
     auto a = nlohmann::ordered_json::array();
-    for (const StudyRecord& r : recs) a.push_back(record_json(r, res.dram_energy, with_kernels));
+    for (const StudyRecord& r : recs) a.push_back(record_json(r));
     return a;
   };
-  doc["iso_capacity"] = list(res.iso_capacity, kernels);
-  doc["iso_area"] = list(res.iso_area, false);
+  doc["iso_capacity"] = list(res.iso_capacity);
+  doc["iso_area"] = list(res.iso_area);
   auto caps = nlohmann::ordered_json::array();
   for (const IsoAreaCapacity& c : res.iso_area_capacities) {
     auto tried = nlohmann::ordered_json::array();
@@ -204,7 +193,7 @@ nlohmann::ordered_json results_json(const StudyResults& res, bool kernels) {
                     {"evaluated", std::move(tried)}});
   }
   doc["iso_area_search"] = std::move(caps);
-  doc["scalability"] = list(res.scalability, false);
+  doc["scalability"] = list(res.scalability);
   return doc;
 }
 
@@ -230,6 +219,20 @@ std::string results_csv(const StudyResults& res) {
   rows("iso_capacity", res.iso_capacity);
   rows("iso_area", res.iso_area);
   rows("scalability", res.scalability);
+  return out;
+}
+
+std::string kernels_csv(const StudyResults& res) {
+  std::string out =
+      "workload,mode,batch,technology,kernel,name,layer,bound,energy_dynamic_j,energy_leakage_access_sum_j,"
+      "energy_leakage_roofline_j,energy_dram_j,delay_access_sum_s,delay_roofline_s\n";
+  for (const StudyRecord& r : res.iso_capacity)
+    for (std::size_t i = 0; i < r.result.kernels.size(); ++i) {
+      const KernelEnergyDelay& k = r.result.kernels[i];
+      out += fmt::format("{},{},{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}\n", r.workload, r.mode,
+                         r.batch, r.l2.technology, i, k.name, k.layer, bound_name(k.bound), k.dynamic,
+                         k.leakage.access_sum, k.leakage.roofline, k.dram, k.delay.access_sum, k.delay.roofline);
+    }
   return out;
 }
 

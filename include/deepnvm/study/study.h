@@ -97,9 +97,11 @@ RatioStats ratio_stats(const std::vector<std::pair<std::string, double>>& values
 nlohmann::ordered_json headline_json(const StudyResults& results);
 
 /// results.json (docs/json_format.md, `run`).
-nlohmann::ordered_json results_json(const StudyResults& results, bool kernels = true);
+nlohmann::ordered_json results_json(const StudyResults& results);
 /// results.csv: one row per record of every study.
 std::string results_csv(const StudyResults& results);
+/// kernels.csv: the per-kernel energy and delay breakdown of every iso-capacity record, in launch order.
+std::string kernels_csv(const StudyResults& results);
 /// report.md: setup, headline against the published figures, per-workload tables.
 std::string report_markdown(const StudyResults& results);
 /// The short terminal summary.
