@@ -49,7 +49,7 @@ struct TrafficOptions {
   /// need traffic at many capacities (the study); TrafficResult::traffic then holds FLOPs and compute
   /// times only, every counter zero.
   bool simulate = true;
-  int threads = 0;                          ///< 0: all cores; results do not depend on it
+  int threads = 0;  ///< 0: all cores; results do not depend on it
   /// Warm-up tail: each sink's warm-up starts at the last kernel of iteration 1 from which the buffers
   /// the rest of the iteration touches span at least this many times the sink's largest capacity (the
   /// L2, or the curve's largest point); 0 simulates the whole warm-up. docs/models/traffic.md explains
