@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// The study's on-disk result cache (`${XDG_CACHE_HOME:-~/.cache}/deepnvm`): one JSON file per unit of
-// work (an L2 build, a workload's traffic curve), named by the hash of its normalized inputs, the
-// tool version and the model sources it was built from (model_source_hash). Each file holds its full
-// key, compared on load, so a hash collision or a stale format is a miss, never a wrong result. Entries are written atomically: a killed run leaves whole entries only,
-// and the next run resumes from them.
+// The study's on-disk result cache (`${XDG_CACHE_HOME:-~/.cache}/deepnvm`): one JSON file per unit of work (an L2
+// build, a workload's traffic curve), named by the hash of its normalized inputs, the tool version and the model
+// sources it was built from (model_source_hash). Each file holds its full key, compared on load, so a hash collision
+// or a stale format is a miss, never a wrong result. Entries are written atomically: a killed run leaves whole
+// entries only, and the next run resumes from them.
 
 #include <filesystem>
 #include <optional>
