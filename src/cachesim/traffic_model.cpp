@@ -397,7 +397,8 @@ TrafficResult model_traffic(const Network& net, const GpuSpec& gpu, const Traffi
   // (A plain copy, not an optional one: GCC 12 warns wrongly about std::optional<MrcOptions> copies.)
   const bool want_mrc = options.mrc.has_value();
   if (!options.simulate && !want_mrc)
-    throw ConfigError({"<options>", 0}, "simulate", "a traffic model without the L2 simulation needs a miss-ratio curve (mrc)");
+    throw ConfigError({"<options>", 0}, "simulate",
+                      "a traffic model without the L2 simulation needs a miss-ratio curve (mrc)");
   cachesim::MrcOptions mrc_options;
   std::uint64_t mrc_largest = 0;
   if (want_mrc) {
