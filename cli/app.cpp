@@ -84,6 +84,7 @@ int run(int argc, char** argv) {
   add(add_array_command);
   add(add_traffic_command);
   add(add_run_command);
+  add(add_accel_command);
 
   try {
     app.parse(argc, argv);

@@ -401,3 +401,23 @@ TEST(Readme, CiRunsTheReadmeTestCommand) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace deepnvm_cli_test;
+
+TEST_F(Cli, AccelRtlWritesTheModuleAndRejectsUnknownTypes) {
+  Result r = run({"accel", "rtl", "--pe", "light2", "--overflow", "saturate"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("module pe_light2_a8_w3_acc24_sat ("), std::string::npos) << r.out;
+  r = run({"accel", "rtl", "--pe", "int8", "--acc-bits", "20", "--out", "pe.v", "--json"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["module"], "pe_int_a8_w8_acc20_wrap");
+  EXPECT_NE(slurp(dir_ / "pe.v").find("endmodule"), std::string::npos);
+  expect_input_error({"accel", "rtl", "--pe", "int12"}, {"int12", "int16, int8, int4, light1 or light2"});
+  expect_input_error({"accel", "rtl", "--pe", "int8", "--overflow", "clamp"}, {"overflow", "clamp"});
+  expect_input_error({"accel", "rtl", "--pe", "int16", "--acc-bits", "8"}, {"acc_bits"});
+}
+
+}  // namespace
