@@ -36,14 +36,16 @@ Action add_accel_command(CLI::App& app) {
   rtl->add_option("--overflow", args->overflow, "Accumulator overflow: wrap or saturate")->default_str("wrap");
   rtl->add_option("--out", args->out, "Write the Verilog to this file (default: stdout)");
   return [args](const Context& ctx) {
-    accel::PeSpec pe = accel::named_pe(args->pe);
+    const SourceLocation where{"<command line>", 0};
+    accel::PeSpec pe = accel::named_pe(args->pe, where);
     if (args->act_bits) pe.act_bits = *args->act_bits;
     if (args->weight_bits) pe.weight_bits = *args->weight_bits;
     if (args->acc_bits) pe.acc_bits = *args->acc_bits;
     if (args->overflow == "saturate")
       pe.overflow = accel::Overflow::saturate;
     else if (args->overflow != "wrap")
-      throw ConfigError({"<command line>", 0}, "overflow", "expected wrap or saturate, got '{}'", args->overflow);
+      throw ConfigError(where, "overflow", "expected wrap or saturate, got '{}'", args->overflow);
+    accel::validate(pe, where);
     const std::string verilog = accel::pe_verilog(pe);
     if (!args->out.empty()) write_file_atomic(args->out, verilog);
     if (ctx.options.json) {

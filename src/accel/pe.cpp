@@ -12,8 +12,6 @@
 namespace deepnvm::accel {
 namespace {
 
-const SourceLocation kWhere{"<pe>", 0};
-
 std::int64_t sign_extend(std::uint64_t v, int bits) {
   const std::uint64_t m = std::uint64_t{1} << (bits - 1);
   v &= (m << 1) - 1;
@@ -42,7 +40,7 @@ int product_bits(const PeSpec& pe) {
 
 }  // namespace
 
-PeSpec named_pe(std::string_view name) {
+PeSpec named_pe(std::string_view name, const SourceLocation& where) {
   static const std::array<std::pair<std::string_view, PeSpec>, 5> kNamed{{
       {"int16", {PeKind::int_mac, 16, 16, 40, Overflow::wrap}},
       {"int8", {PeKind::int_mac, 8, 8, 24, Overflow::wrap}},
@@ -52,22 +50,22 @@ PeSpec named_pe(std::string_view name) {
   }};
   for (const auto& [n, spec] : kNamed)
     if (n == name) return spec;
-  throw ConfigError(kWhere, "pe", "unknown PE type '{}': expected int16, int8, int4, light1 or light2", name);
+  throw ConfigError(where, "pe", "unknown PE type '{}': expected int16, int8, int4, light1 or light2", name);
 }
 
-void validate(const PeSpec& pe) {
+void validate(const PeSpec& pe, const SourceLocation& where) {
   if (pe.act_bits < 2 || pe.act_bits > 32)
-    throw ConfigError(kWhere, "act_bits", "expected 2 to 32 bits, got {}", pe.act_bits);
+    throw ConfigError(where, "act_bits", "expected 2 to 32 bits, got {}", pe.act_bits);
   if (pe.kind == PeKind::int_mac && (pe.weight_bits < 2 || pe.weight_bits > 32))
-    throw ConfigError(kWhere, "weight_bits", "expected 2 to 32 bits for an integer PE, got {}", pe.weight_bits);
+    throw ConfigError(where, "weight_bits", "expected 2 to 32 bits for an integer PE, got {}", pe.weight_bits);
   if (pe.kind != PeKind::int_mac && (pe.weight_bits < 1 || pe.weight_bits > 5))
-    throw ConfigError(kWhere, "weight_bits", "expected 1 to 5 exponent bits for a LightPE, got {}", pe.weight_bits);
+    throw ConfigError(where, "weight_bits", "expected 1 to 5 exponent bits for a LightPE, got {}", pe.weight_bits);
   if (pe.acc_bits < 2 || pe.acc_bits > 62)
-    throw ConfigError(kWhere, "acc_bits", "expected 2 to 62 bits, got {}", pe.acc_bits);
+    throw ConfigError(where, "acc_bits", "expected 2 to 62 bits, got {}", pe.acc_bits);
   if (product_bits(pe) > 62)
-    throw ConfigError(kWhere, "act_bits", "a product of {} bits does not fit the 62-bit reference", product_bits(pe));
+    throw ConfigError(where, "act_bits", "a product of {} bits does not fit the 62-bit reference", product_bits(pe));
   if (pe.acc_bits < std::min(product_bits(pe), 62) - 1)
-    throw ConfigError(kWhere, "acc_bits", "{} bits cannot hold one product ({} bits)", pe.acc_bits, product_bits(pe));
+    throw ConfigError(where, "acc_bits", "{} bits cannot hold one product ({} bits)", pe.acc_bits, product_bits(pe));
 }
 
 int weight_code_bits(const PeSpec& pe) {

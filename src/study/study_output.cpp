@@ -8,6 +8,7 @@
 
 #include "deepnvm/core/error.h"
 #include "deepnvm/core/quantity.h"
+#include "deepnvm/core/text.h"
 #include "deepnvm/report/json_output.h"
 #include "deepnvm/report/table.h"
 #include "deepnvm/study/l2_array.h"
@@ -210,9 +211,9 @@ std::string results_csv(const StudyResults& res) {
       out += fmt::format(
           "{},{},{},{},{},{},{:.9g},{:.0f},{:.0f},{:.0f},{:.0f},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},"
           "{:.9g},{:.9g},{:.9g},{:.9g}\n",
-          study, r.workload, r.mode, r.batch, r.l2.technology, r.l2.capacity, r.l2.area, e.ops.reads, e.ops.writes,
-          e.ops.fills, e.ops.writebacks, e.dynamic, e.leakage.access_sum, e.leakage.roofline, e.dram,
-          e.delay.access_sum, e.delay.roofline, edp.access_sum, edp.roofline, r.edp_ratio.access_sum,
+          study, csv_field(r.workload), r.mode, r.batch, csv_field(r.l2.technology), r.l2.capacity, r.l2.area,
+          e.ops.reads, e.ops.writes, e.ops.fills, e.ops.writebacks, e.dynamic, e.leakage.access_sum, e.leakage.roofline,
+          e.dram, e.delay.access_sum, e.delay.roofline, edp.access_sum, edp.roofline, r.edp_ratio.access_sum,
           r.edp_ratio.roofline);
     }
   };
@@ -229,9 +230,10 @@ std::string kernels_csv(const StudyResults& res) {
   for (const StudyRecord& r : res.iso_capacity)
     for (std::size_t i = 0; i < r.result.kernels.size(); ++i) {
       const KernelEnergyDelay& k = r.result.kernels[i];
-      out += fmt::format("{},{},{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}\n", r.workload, r.mode,
-                         r.batch, r.l2.technology, i, k.name, k.layer, bound_name(k.bound), k.dynamic,
-                         k.leakage.access_sum, k.leakage.roofline, k.dram, k.delay.access_sum, k.delay.roofline);
+      out += fmt::format("{},{},{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}\n", csv_field(r.workload),
+                         r.mode, r.batch, csv_field(r.l2.technology), i, csv_field(k.name), csv_field(k.layer),
+                         bound_name(k.bound), k.dynamic, k.leakage.access_sum, k.leakage.roofline, k.dram,
+                         k.delay.access_sum, k.delay.roofline);
     }
   return out;
 }

@@ -415,9 +415,10 @@ TEST_F(Cli, AccelRtlWritesTheModuleAndRejectsUnknownTypes) {
   const auto doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(doc["module"], "pe_int_a8_w8_acc20_wrap");
   EXPECT_NE(slurp(dir_ / "pe.v").find("endmodule"), std::string::npos);
-  expect_input_error({"accel", "rtl", "--pe", "int12"}, {"int12", "int16, int8, int4, light1 or light2"});
+  expect_input_error({"accel", "rtl", "--pe", "int12"},
+                     {"<command line>", "int12", "int16, int8, int4, light1 or light2"});
   expect_input_error({"accel", "rtl", "--pe", "int8", "--overflow", "clamp"}, {"overflow", "clamp"});
-  expect_input_error({"accel", "rtl", "--pe", "int16", "--acc-bits", "8"}, {"acc_bits"});
+  expect_input_error({"accel", "rtl", "--pe", "int16", "--acc-bits", "8"}, {"<command line>", "acc_bits"});
 }
 
 }  // namespace

@@ -27,6 +27,13 @@ TEST(ClosestMatch, SuggestsOnlyPlausibleTypos) {
   EXPECT_EQ(did_you_mean("zzzzzz", keys), "");
 }
 
+TEST(CsvField, QuotesOnlyWhatNeedsIt) {
+  EXPECT_EQ(csv_field("features.0"), "features.0");
+  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+}
+
 TEST(QuotedList, JoinsWithCommasAndOr) {
   const std::vector<std::string> items{"a", "b", "c"};
   EXPECT_EQ(quoted_list(items), "'a', 'b' or 'c'");

@@ -3,6 +3,7 @@
 // scripts name their data and both images, and gnuplot (when installed) draws non-empty SVG and PNG.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -120,6 +121,31 @@ std::vector<Row> rows(const std::string& dat) {
 }
 
 void expect_close(double got, double want) { EXPECT_NEAR(got, want, 1e-8 * std::abs(want)) << want; }
+
+// The CSV files beside the plots: one row per record (results.csv) and per record and kernel of the
+// iso-capacity study (kernels.csv), names quoted when they hold a comma.
+TEST(StudyCsv, RowsFollowTheRecordsAndKernels) {
+  StudyResults res = synthetic();
+  res.iso_capacity.front().result.kernels.front().name = "conv,fused";
+  const auto lines = [](const std::string& csv) {
+    std::vector<std::string> out;
+    std::istringstream in(csv);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  };
+  const auto results = lines(results_csv(res));
+  EXPECT_EQ(results.size(), 1 + res.iso_capacity.size() + res.iso_area.size() + res.scalability.size());
+  const auto kernels = lines(kernels_csv(res));
+  std::size_t kernel_count = 0;
+  for (const StudyRecord& r : res.iso_capacity) kernel_count += r.result.kernels.size();
+  ASSERT_GT(kernel_count, 0u);
+  ASSERT_EQ(kernels.size(), 1 + kernel_count);
+  EXPECT_TRUE(kernels[0].starts_with("workload,mode,batch,technology,kernel,name,layer,bound,")) << kernels[0];
+  EXPECT_TRUE(kernels[1].starts_with("netA,inference,8,sram,0,\"conv,fused\",l,")) << kernels[1];
+  const std::size_t columns = std::count(kernels[0].begin(), kernels[0].end(), ',');
+  for (std::size_t i = 2; i < kernels.size(); ++i)
+    EXPECT_EQ(std::count(kernels[i].begin(), kernels[i].end(), ','), columns) << kernels[i];
+}
 
 TEST(StudyPlots, BarHeightsAreTheEdpRatios) {
   const StudyResults res = synthetic();

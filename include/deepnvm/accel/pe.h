@@ -18,6 +18,8 @@
 #include <string>
 #include <string_view>
 
+#include "deepnvm/core/error.h"
+
 namespace deepnvm::accel {
 
 enum class PeKind { int_mac, light1, light2 };
@@ -33,12 +35,12 @@ struct PeSpec {
 
 /// The template's named PE types: int16, int8, int4 (act = weight width, accumulator with room for
 /// 2^8 products), light1 and light2 (8-bit activations, 3-bit exponents: a 4-bit code per term).
-/// ConfigError naming the known types otherwise.
-PeSpec named_pe(std::string_view name);
+/// ConfigError (at `where`) naming the known types otherwise.
+PeSpec named_pe(std::string_view name, const SourceLocation& where = {"<pe>", 0});
 
-/// ConfigError unless widths are in range (activations and int weights 2..32 bits, exponents 1..5,
-/// accumulator 2..62 and wide enough for one product).
-void validate(const PeSpec& pe);
+/// ConfigError (at `where`) unless widths are in range (activations and int weights 2..32 bits,
+/// exponents 1..5, accumulator 2..62 and wide enough for one product).
+void validate(const PeSpec& pe, const SourceLocation& where = {"<pe>", 0});
 
 /// Bits of the weight code the PE reads: weight_bits (int), 1 + weight_bits (light1), twice that (light2).
 int weight_code_bits(const PeSpec& pe);

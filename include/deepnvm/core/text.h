@@ -23,6 +23,10 @@ std::string did_you_mean(std::string_view word, std::span<const std::string> can
 /// above U+10FFFF count as invalid), or nothing if `text` is valid UTF-8.
 std::optional<std::size_t> find_invalid_utf8(std::string_view text);
 
+/// `field` as one RFC 4180 CSV field: unchanged, or in double quotes (inner quotes doubled) when it
+/// holds a comma, a quote or a line break.
+std::string csv_field(std::string_view field);
+
 /// "'a', 'b' or 'c'"
 std::string quoted_list(std::span<const std::string> items, std::string_view last_separator = " or ");
 
