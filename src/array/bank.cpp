@@ -3,8 +3,10 @@
 
 #include "nvsim_log2.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
+#include <optional>
 
 namespace deepnvm {
 namespace {
@@ -159,19 +161,27 @@ void attach_mat(Bank& b, const circuit::DeviceModel& device, const ArrayCell& ce
   }
 }
 
-bool htree_routes(const BankSpec& spec, int* mat_address_bits) {
+BankRoute route_bank(const BankSpec& spec) {
   Bank b;
+  BankRoute route;
   b.horizontal_levels = nvsim_log2(spec.mat_columns);
   b.vertical_levels = nvsim_log2(spec.mat_rows);
-  if (b.horizontal_levels >= kMaxTreeLevels || b.vertical_levels >= kMaxTreeLevels) return false;
+  if (b.horizontal_levels >= kMaxTreeLevels || b.vertical_levels >= kMaxTreeLevels) return route;
   TreeRouting r = initial_routing(spec);
-  if (!route_tree(b, r)) return false;
-  if (mat_address_bits) *mat_address_bits = r.address;
-  return true;
+  if (!route_tree(b, r)) return route;
+  route.routes = true;
+  route.horizontal_levels = b.horizontal_levels;
+  route.vertical_levels = b.vertical_levels;
+  route.horizontal = b.horizontal;
+  route.vertical = b.vertical;
+  route.mat_address_bits = r.address;
+  route.mat_distribute_bits = r.distribute;
+  route.mat_broadcast_bits = r.broadcast;
+  return route;
 }
 
 Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
-                   const BankSpec& spec, MatCache* cache) {
+                   const BankSpec& spec, MatCache* cache, const BankRoute* route) {
   Bank b;
   b.spec = spec;
   if (!spec.subarray.internal_sensing) {
@@ -180,46 +190,46 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
   }
   const int active_mat_columns = std::min(spec.active_mat_columns, spec.mat_columns);
   const int active_mat_rows = std::min(spec.active_mat_rows, spec.mat_rows);
-  b.horizontal_levels = nvsim_log2(spec.mat_columns);
-  b.vertical_levels = nvsim_log2(spec.mat_rows);
-  if (b.horizontal_levels >= kMaxTreeLevels || b.vertical_levels >= kMaxTreeLevels) {
-    b.reject("more mats than the H-tree model supports");
+  std::optional<BankRoute> own;
+  if (!route) own = route_bank(spec);
+  const BankRoute& routed = route ? *route : *own;
+  if (!routed.routes) {
+    const bool too_many = nvsim_log2(spec.mat_columns) >= kMaxTreeLevels || nvsim_log2(spec.mat_rows) >= kMaxTreeLevels;
+    b.reject(too_many ? "more mats than the H-tree model supports" : kExhausted);
     return b;
   }
-  TreeRouting r = initial_routing(spec);
-  if (!route_tree(b, r)) {
-    b.reject(kExhausted);
-    return b;
-  }
-
+  b.horizontal_levels = routed.horizontal_levels;
+  b.vertical_levels = routed.vertical_levels;
+  std::copy_n(routed.horizontal.begin(), b.horizontal_levels, b.horizontal.begin());
+  std::copy_n(routed.vertical.begin(), b.vertical_levels, b.vertical.begin());
   MatSpec mat;
   mat.subarray_rows = spec.subarray_rows;
   mat.subarray_columns = spec.subarray_columns;
   mat.active_subarray_rows = std::min(spec.active_subarray_rows, spec.subarray_rows);
   mat.active_subarray_columns = std::min(spec.active_subarray_columns, spec.subarray_columns);
-  mat.address_bits = r.address;
+  mat.address_bits = routed.mat_address_bits;
   mat.rows_per_set = spec.rows_per_set;
   mat.role = spec.role;
   mat.subarray = spec.subarray;
   if (spec.role == ArrayRole::data) {
-    if (spec.rows_per_set > (1 << r.broadcast)) {
+    if (spec.rows_per_set > (1 << routed.mat_broadcast_bits)) {
       b.reject("fewer ways per mat than rows per set");
       return b;
     }
-    mat.data_bits = r.distribute;
-    mat.ways = 1 << r.broadcast;
+    mat.data_bits = routed.mat_distribute_bits;
+    mat.ways = 1 << routed.mat_broadcast_bits;
     fold_ways_into_muxes(mat.subarray, mat.ways / spec.rows_per_set);
   } else {
     if (spec.rows_per_set > 1) {
       b.reject("a tag array keeps one set in one row");
       return b;
     }
-    if (r.distribute == 0) {
+    if (routed.mat_distribute_bits == 0) {
       b.reject("a tag mat must hold at least one way");
       return b;
     }
-    mat.data_bits = r.broadcast;
-    mat.ways = r.distribute;
+    mat.data_bits = routed.mat_broadcast_bits;
+    mat.ways = routed.mat_distribute_bits;
   }
   attach_mat(b, device, cell, mat, cache);
   if (!b.mat->valid) {

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <optional>
+#include <span>
 #include <thread>
 
 #include <fmt/format.h>
@@ -238,12 +240,12 @@ BankSpec make_spec(const Context& ctx, const ArrayJob& job) {
 }
 
 Bank evaluate(const Context& ctx, BankSpec spec, BufferDesignStyle style, const WireModel& local,
-              const WireModel& global, MatCache* cache = nullptr) {
+              const WireModel& global, MatCache* cache = nullptr, const BankRoute* route = nullptr) {
   spec.subarray.buffer_style = style;
   spec.subarray.local_wire_res_per_length = local.res_per_length;
   spec.subarray.local_wire_cap_per_length = local.cap_per_length;
   return ctx.config->routing == Routing::non_h_tree ? evaluate_bus_bank(ctx.device, ctx.cell, global, spec, cache)
-                                                    : evaluate_bank(ctx.device, ctx.cell, global, spec, cache);
+                                                    : evaluate_bank(ctx.device, ctx.cell, global, spec, cache, route);
 }
 
 // The figures of one array that a cache combines: those of ram_figures(), plus the mat and
@@ -397,8 +399,8 @@ std::uint64_t nvsim_order(std::initializer_list<int> doubling_loops, int style) 
 }
 
 // The loops that fix the mat (subarray grid, activation, muxes, rows per set, buffer style): one
-// work item each. Inside an item only the bank grid varies, so the mats it meets repeat and are sized
-// once (MatCache), and the cache stays small.
+// work item each. Inside an item only the bank grid (and, in a batch, the capacity) varies, so the mats
+// it meets repeat and are sized once (MatCache), and the cache stays small.
 struct MatChoice {
   int sr, sc, asc, asr, m0, m1, m2, rps, style;
 };
@@ -408,7 +410,7 @@ struct Grid {
   int mr, mc, amc, amr;
   std::int64_t block;
   double capacity_bits;
-  int mat_address_bits = -1;  // H-tree banks: the address bits that reach a mat (-1: not known)
+  std::optional<BankRoute> route;  // H-tree banks: the tree, routed once for every mat choice
 };
 
 // The grids of the space whose H-tree reaches the mats, in NVSim's order, for each count of active
@@ -440,12 +442,12 @@ std::array<std::vector<Grid>, 3> routable_grids(const Context& ctx, const ArrayJ
               spec.mat_columns = mc;
               spec.active_mat_rows = amr;
               spec.active_mat_columns = amc;
-              int mat_address_bits = 0;
-              if (!htree_routes(spec, &mat_address_bits)) continue;
-              out[static_cast<std::size_t>(k)].push_back({mr, mc, amc, amr, block, capacity, mat_address_bits});
+              BankRoute route = route_bank(spec);
+              if (!route.routes) continue;
+              out[static_cast<std::size_t>(k)].push_back({mr, mc, amc, amr, block, capacity, std::move(route)});
               continue;
             }
-            out[static_cast<std::size_t>(k)].push_back({mr, mc, amc, amr, block, capacity});
+            out[static_cast<std::size_t>(k)].push_back({mr, mc, amc, amr, block, capacity, std::nullopt});
           }
   return out;
 }
@@ -455,7 +457,7 @@ std::array<std::vector<Grid>, 3> routable_grids(const Context& ctx, const ArrayJ
 // but time: size_mat would reject them.
 bool mat_has_rows(const Grid& g, const MatChoice& m, const ArrayJob& job) {
   const int gating = std::countr_zero(static_cast<unsigned>(m.sr * m.sc / (m.asr * m.asc)));
-  const int bits = g.mat_address_bits - gating;
+  const int bits = g.route->mat_address_bits - gating;
   if (bits <= 0) return false;
   if (bits >= 62) return true;
   // Data mats hold 2^(log2 ways) ways per row set; extra ways fold into the muxes (same product).
@@ -489,7 +491,6 @@ void search_item(const Context& ctx, const ArrayJob& job, OptimizationTarget tar
                  const WireChoice& global_choice, const WireModel& local, const WireModel& global, const Limits& limits,
                  const MatChoice& m, const std::vector<Grid>& grids, MatCache& cache, SearchPartial& p,
                  const CacheObjective* objective) {
-  cache.clear();
   SearchOutcome& out = p.out;
   for (const Grid& g : grids) {
     const int mr = g.mr, mc = g.mc, amc = g.amc, amr = g.amr;
@@ -511,8 +512,9 @@ void search_item(const Context& ctx, const ArrayJob& job, OptimizationTarget tar
     const std::uint64_t order =
         nvsim_order({mr, mc, amc, amr, m.sr, m.sc, m.asc, m.asr, m.m0, m.m1, m.m2, m.rps}, m.style);
     ++out.candidates;
-    if (g.mat_address_bits >= 0 && !mat_has_rows(g, m, job)) continue;  // the mat would be illegal
-    Bank bank = evaluate(ctx, spec, static_cast<BufferDesignStyle>(m.style), local, global, &cache);
+    if (g.route && !mat_has_rows(g, m, job)) continue;  // the mat would be illegal
+    Bank bank = evaluate(ctx, spec, static_cast<BufferDesignStyle>(m.style), local, global, &cache,
+                         g.route ? &*g.route : nullptr);
     if (!bank.valid) {
       if (order >= p.invalid_order) {
         p.invalid_order = order;
@@ -587,13 +589,20 @@ void search_item(const Context& ctx, const ArrayJob& job, OptimizationTarget tar
   }
 }
 
-// NVSim's organisation search with one wire pair, on `ctx.threads` threads. The result is the same
-// for any thread count: NVSim's first-best in its own loop order.
-SearchOutcome search(const Context& ctx, const ArrayJob& job, const SearchSpace& s, OptimizationTarget target,
-                     const WireChoice& local_choice, const WireChoice& global_choice, const Limits& limits,
-                     bool collect = false, const CacheObjective* objective = nullptr) {
+// NVSim's organisation search with one wire pair, on `ctx.threads` threads, for several arrays at
+// once (`jobs`: the same array at several capacities, each with its own limits and objective). Each
+// work item fixes the mat choice and walks every job's bank grids, so a mat met at several capacities
+// is sized once. Every job's outcome is what a search of that job alone returns, for any thread
+// count: NVSim's first-best in its own loop order.
+std::vector<SearchOutcome> search_batch(const Context& ctx, std::span<const ArrayJob> jobs, const SearchSpace& s,
+                                        OptimizationTarget target, const WireChoice& local_choice,
+                                        const WireChoice& global_choice, std::span<const Limits> limits,
+                                        bool collect = false, std::span<const CacheObjective* const> objectives = {}) {
   const WireModel local = ctx.wire(local_choice);
   const WireModel global = ctx.wire(global_choice);
+  const int associativity = jobs.front().associativity;
+  for (const ArrayJob& job : jobs)
+    if (job.associativity != associativity) throw ModelError("search_batch: the jobs differ in associativity");
   std::vector<MatChoice> items;
   for (int sr = s.subarray_rows.min; sr <= s.subarray_rows.max; sr *= 2)
     for (int sc = s.subarray_columns.min; sc <= s.subarray_columns.max; sc *= 2)
@@ -604,25 +613,30 @@ SearchOutcome search(const Context& ctx, const ArrayJob& job, const SearchSpace&
           for (int m0 = s.mux_sense_amp.min; m0 <= s.mux_sense_amp.max; m0 *= 2)
             for (int m1 = s.mux_output_lev1.min; m1 <= s.mux_output_lev1.max; m1 *= 2)
               for (int m2 = s.mux_output_lev2.min; m2 <= s.mux_output_lev2.max; m2 *= 2)
-                for (int rps = s.rows_per_set.min; rps <= std::min(s.rows_per_set.max, job.associativity); rps *= 2)
+                for (int rps = s.rows_per_set.min; rps <= std::min(s.rows_per_set.max, associativity); rps *= 2)
                   for (int style = s.buffer_style.min; style <= s.buffer_style.max; ++style)
                     items.push_back({sr, sc, asc, asr, m0, m1, m2, rps, style});
 
-  const std::array<std::vector<Grid>, 3> grids = routable_grids(ctx, job, s);
+  std::vector<std::array<std::vector<Grid>, 3>> grids;
+  for (const ArrayJob& job : jobs) grids.push_back(routable_grids(ctx, job, s));
   const unsigned workers = std::max(1u, std::min<unsigned>(ctx.threads, static_cast<unsigned>(items.size())));
-  std::vector<SearchPartial> partials(workers);
+  std::vector<std::vector<SearchPartial>> partials(workers, std::vector<SearchPartial>(jobs.size()));
   std::atomic<std::size_t> next{0};
   std::vector<std::exception_ptr> errors(workers);
   auto work = [&](unsigned w) {
     try {
       MatCache cache;
-      partials[w].out.best_metric.fill(std::numeric_limits<double>::infinity());
-      partials[w].collect = collect;
-      for (std::size_t i = next++; i < items.size(); i = next++)
-        search_item(
-            ctx, job, target, local_choice, global_choice, local, global, limits, items[i],
-            grids[static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(items[i].asc * items[i].asr)))],
-            cache, partials[w], objective);
+      for (SearchPartial& p : partials[w]) {
+        p.out.best_metric.fill(std::numeric_limits<double>::infinity());
+        p.collect = collect;
+      }
+      for (std::size_t i = next++; i < items.size(); i = next++) {
+        cache.clear();  // the mats of one item; the next item's differ in the mat choice
+        const auto k = static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(items[i].asc * items[i].asr)));
+        for (std::size_t j = 0; j < jobs.size(); ++j)
+          search_item(ctx, jobs[j], target, local_choice, global_choice, local, global, limits[j], items[i],
+                      grids[j][k], cache, partials[w][j], objectives.empty() ? nullptr : objectives[j]);
+      }
     } catch (...) {
       errors[w] = std::current_exception();
     }
@@ -634,39 +648,53 @@ SearchOutcome search(const Context& ctx, const ArrayJob& job, const SearchSpace&
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
 
-  // Merge in a fixed way: the best value, ties to NVSim's earlier candidate.
-  SearchPartial merged;
-  merged.out.best_metric.fill(std::numeric_limits<double>::infinity());
-  for (auto& p : partials) {
-    merged.out.all.insert(merged.out.all.end(), p.out.all.begin(), p.out.all.end());
-    merged.out.candidates += p.out.candidates;
-    merged.out.valid += p.out.valid;
-    for (std::size_t i = 0; i < kTargets.size(); ++i)
-      merged.out.best_metric[i] = std::min(merged.out.best_metric[i], p.out.best_metric[i]);
-    if (!p.out.last_invalid_reason.empty() && p.invalid_order >= merged.invalid_order) {
-      merged.invalid_order = p.invalid_order;
-      merged.out.last_invalid_reason = p.out.last_invalid_reason;
+  std::vector<SearchOutcome> outcomes;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    // Merge in a fixed way: the best value, ties to NVSim's earlier candidate.
+    SearchPartial merged;
+    merged.out.best_metric.fill(std::numeric_limits<double>::infinity());
+    for (auto& worker : partials) {
+      SearchPartial& p = worker[j];
+      merged.out.all.insert(merged.out.all.end(), p.out.all.begin(), p.out.all.end());
+      merged.out.candidates += p.out.candidates;
+      merged.out.valid += p.out.valid;
+      for (std::size_t i = 0; i < kTargets.size(); ++i)
+        merged.out.best_metric[i] = std::min(merged.out.best_metric[i], p.out.best_metric[i]);
+      if (!p.out.last_invalid_reason.empty() && p.invalid_order >= merged.invalid_order) {
+        merged.invalid_order = p.invalid_order;
+        merged.out.last_invalid_reason = p.out.last_invalid_reason;
+      }
+      if (p.out.found && (p.best_value < merged.best_value ||
+                          (p.best_value == merged.best_value && p.best_order < merged.best_order))) {
+        merged.best_value = p.best_value;
+        merged.best_order = p.best_order;
+        merged.out.found = true;
+        merged.out.best = std::move(p.out.best);
+        merged.out.best_tag = p.out.best_tag;
+      }
+      if (p.out.alone_found && (p.alone_value < merged.alone_value ||
+                                (p.alone_value == merged.alone_value && p.alone_order < merged.alone_order))) {
+        merged.alone_value = p.alone_value;
+        merged.alone_order = p.alone_order;
+        merged.out.alone_found = true;
+        merged.out.alone = std::move(p.out.alone);
+      }
     }
-    if (p.out.found &&
-        (p.best_value < merged.best_value || (p.best_value == merged.best_value && p.best_order < merged.best_order))) {
-      merged.best_value = p.best_value;
-      merged.best_order = p.best_order;
-      merged.out.found = true;
-      merged.out.best = std::move(p.out.best);
-      merged.out.best_tag = p.out.best_tag;
-    }
-    if (p.out.alone_found && (p.alone_value < merged.alone_value ||
-                              (p.alone_value == merged.alone_value && p.alone_order < merged.alone_order))) {
-      merged.alone_value = p.alone_value;
-      merged.alone_order = p.alone_order;
-      merged.out.alone_found = true;
-      merged.out.alone = std::move(p.out.alone);
-    }
+    // Collected candidates in NVSim's loop order, whatever the thread count.
+    std::sort(merged.out.all.begin(), merged.out.all.end(),
+              [](const Candidate& a, const Candidate& b) { return a.order < b.order; });
+    outcomes.push_back(std::move(merged.out));
   }
-  // Collected candidates in NVSim's loop order, whatever the thread count.
-  std::sort(merged.out.all.begin(), merged.out.all.end(),
-            [](const Candidate& a, const Candidate& b) { return a.order < b.order; });
-  return merged.out;
+  return outcomes;
+}
+
+// The search of one array.
+SearchOutcome search(const Context& ctx, const ArrayJob& job, const SearchSpace& s, OptimizationTarget target,
+                     const WireChoice& local_choice, const WireChoice& global_choice, const Limits& limits,
+                     bool collect = false, const CacheObjective* objective = nullptr) {
+  return std::move(
+      search_batch(ctx, {&job, 1}, s, target, local_choice, global_choice, {&limits, 1}, collect, {&objective, 1})
+          .front());
 }
 
 // Re-evaluates the best design with every allowed local wire, then every allowed global wire,
@@ -735,41 +763,6 @@ struct ArraySearch {
   std::string_view last_invalid_reason;
 };
 
-ArraySearch search_array(const Context& ctx, const ArrayJob& job, const SearchSpace& space, OptimizationTarget target,
-                         const NvsimConstraints* constraints) {
-  const WireChoice local =
-      basic_wire(space.local_type, space.local_repeater, space.local_swing, WireType::local_aggressive);
-  const WireChoice global =
-      basic_wire(space.global_type, space.global_repeater, space.global_swing, WireType::global_aggressive);
-  SearchOutcome first = search(ctx, job, space, target, local, global, Limits{});
-  ArraySearch result;
-  result.candidates = first.candidates;
-  result.valid = first.valid;
-  result.last_invalid_reason = first.last_invalid_reason;
-  if (!first.found) return result;
-  refine_wires(ctx, space, target, first.best);
-  result.design = std::move(first.best);
-  // Constraints: a second pass with the basic wires, limits relative to each metric's best, and no
-  // wire refinement (quirk Q4).
-  if (constraints && *constraints != NvsimConstraints{}) {
-    Limits limits;
-    const std::array<std::optional<double>, 8> given{
-        constraints->read_latency, constraints->write_latency, constraints->read_energy, constraints->write_energy,
-        constraints->read_edp,     constraints->write_edp,     constraints->leakage,     constraints->area};
-    for (std::size_t i = 0; i < kTargets.size(); ++i)
-      if (given[i]) limits.max[i] = first.best_metric[i] * (1.0 + *given[i]);
-    SearchOutcome second = search(ctx, job, space, target, local, global, limits);
-    result.candidates += second.candidates;
-    if (second.found) {
-      result.design = std::move(second.best);
-      // Fixed (Q4): the constrained winner is wire-refined too, among designs that meet the limits.
-      if (ctx.compat == Compat::fixed)
-        refine_wires_with(ctx, space, result.design, limits, [&](const Bank& b) { return metric(b, target); });
-    }
-  }
-  return result;
-}
-
 // The limits of a constrained pass: each constrained metric within (1 + x) of its best in the first.
 Limits constraint_limits(const NvsimConstraints& c, const std::array<double, 8>& best_metric) {
   Limits limits;
@@ -778,6 +771,50 @@ Limits constraint_limits(const NvsimConstraints& c, const std::array<double, 8>&
   for (std::size_t i = 0; i < kTargets.size(); ++i)
     if (given[i]) limits.max[i] = best_metric[i] * (1.0 + *given[i]);
   return limits;
+}
+
+// NVSim's search of one array (per job: the same array at several capacities, searched together):
+// the basic wires, then wire refinement of the best; with constraints, a second pass with the basic
+// wires, limits relative to each metric's best, and no wire refinement (quirk Q4).
+std::vector<ArraySearch> search_arrays(const Context& ctx, std::span<const ArrayJob> jobs, const SearchSpace& space,
+                                       OptimizationTarget target, const NvsimConstraints* constraints) {
+  const WireChoice local =
+      basic_wire(space.local_type, space.local_repeater, space.local_swing, WireType::local_aggressive);
+  const WireChoice global =
+      basic_wire(space.global_type, space.global_repeater, space.global_swing, WireType::global_aggressive);
+  const std::vector<Limits> unlimited(jobs.size());
+  std::vector<SearchOutcome> first = search_batch(ctx, jobs, space, target, local, global, unlimited);
+  std::vector<ArraySearch> results(jobs.size());
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    results[j].candidates = first[j].candidates;
+    results[j].valid = first[j].valid;
+    results[j].last_invalid_reason = first[j].last_invalid_reason;
+    if (!first[j].found) continue;
+    refine_wires(ctx, space, target, first[j].best);
+    results[j].design = std::move(first[j].best);
+  }
+  if (!constraints || *constraints == NvsimConstraints{}) return results;
+  std::vector<ArrayJob> constrained;
+  std::vector<Limits> limits;
+  std::vector<std::size_t> index;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    if (!first[j].found) continue;
+    constrained.push_back(jobs[j]);
+    limits.push_back(constraint_limits(*constraints, first[j].best_metric));
+    index.push_back(j);
+  }
+  if (constrained.empty()) return results;
+  std::vector<SearchOutcome> second = search_batch(ctx, constrained, space, target, local, global, limits);
+  for (std::size_t c = 0; c < constrained.size(); ++c) {
+    ArraySearch& result = results[index[c]];
+    result.candidates += second[c].candidates;
+    if (!second[c].found) continue;
+    result.design = std::move(second[c].best);
+    // Fixed (Q4): the constrained winner is wire-refined too, among designs that meet the limits.
+    if (ctx.compat == Compat::fixed)
+      refine_wires_with(ctx, space, result.design, limits[c], [&](const Bank& b) { return metric(b, target); });
+  }
+  return results;
 }
 
 // A cache chosen by compat: fixed.
@@ -1338,6 +1375,13 @@ ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, co
 
 ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, const std::filesystem::path& data_dir,
                            const ArrayOptions& options) {
+  return std::move(evaluate_array_capacities(config, {&config.capacity, 1}, cell_model, data_dir, options).front());
+}
+
+std::vector<ArrayResult> evaluate_array_capacities(const NvsimConfig& config, std::span<const std::uint64_t> capacities,
+                                                   const Cell& cell_model, const std::filesystem::path& data_dir,
+                                                   const ArrayOptions& options) {
+  if (capacities.empty()) return {};
   const bool cacti_model = options.model == circuit::CircuitModel::cacti;
   const unsigned threads = options.threads;
   if (config.optimization_target == OptimizationTarget::exploration)
@@ -1376,29 +1420,32 @@ ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, co
           ctx.cell.access_width_f, drive, config.temperature, write_current));
   }
 
-  ArrayResult result;
-  result.target = config.design_target;
-  result.optimization_target = config.optimization_target;
-  result.access_mode = config.cache_access_mode;
-  result.cell_name = cell_figures.name;
-  result.cell_type = cell_figures.cell_type;
-  result.node = config.process_node;
-  result.temperature = config.temperature;
-  result.node_source = technology.table_set;
-  result.model = options.model;
-  result.compat = options.compat;
-  result.warnings = std::move(warnings);
-  result.ignored_keys = config.ignored_keys;
-  for (const auto& k : cell_figures.ignored_keys) result.ignored_keys.push_back(k);
+  ArrayResult header;  // what every capacity's result shares
+  header.target = config.design_target;
+  header.optimization_target = config.optimization_target;
+  header.access_mode = config.cache_access_mode;
+  header.cell_name = cell_figures.name;
+  header.cell_type = cell_figures.cell_type;
+  header.node = config.process_node;
+  header.temperature = config.temperature;
+  header.node_source = technology.table_set;
+  header.model = options.model;
+  header.compat = options.compat;
+  header.warnings = std::move(warnings);
+  header.ignored_keys = config.ignored_keys;
+  for (const auto& k : cell_figures.ignored_keys) header.ignored_keys.push_back(k);
 
   const bool cache = config.design_target == DesignTarget::cache;
   const int ways = config.associativity;
   const bool non_sequential = cache && config.cache_access_mode != CacheAccessMode::sequential;
-  std::optional<ArrayJob> tag_job;  // the CACTI model searches both arrays together
-  const double capacity_bits = static_cast<double>(config.capacity) * 8.0;
   const auto word = static_cast<std::int64_t>(config.word_width);
+  // Errors name the capacity when several are evaluated.
+  const auto at = [&](std::size_t i) {
+    return capacities.size() == 1 ? std::string() : fmt::format("at {} B: ", capacities[i]);
+  };
 
-  if (cache) {
+  const auto tag_job = [&](std::uint64_t capacity) {
+    const double capacity_bits = static_cast<double>(capacity) * 8.0;
     ArrayJob tag;
     tag.role = ArrayRole::tag;
     const double sets = capacity_bits / static_cast<double>(word) / ways;
@@ -1411,72 +1458,92 @@ ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell_model, co
     tag.cache_non_sequential = non_sequential;
     tag.cache_associativity = ways;
     tag.write_energy_divisor = config.cache_access_mode == CacheAccessMode::fast ? ways : 1;
-    if (cacti_model || fixed) {
-      tag_job = tag;
-    } else {
-      ArraySearch found = search_array(ctx, tag, tag_space(), config.optimization_target, nullptr);
-      result.candidates += found.candidates;
-      result.valid_candidates += found.valid;
-      if (!found.design.valid())
-        throw ModelError(
-            "no valid organisation of the tag array (NVSim: 'No valid solutions for tags.'); the last one "
-            "tried was illegal because: {}",
-            found.last_invalid_reason);
-      result.tag = std::move(found.design);
+    return tag;
+  };
+  const auto data_job = [&](std::uint64_t capacity) {
+    ArrayJob data;
+    data.role = ArrayRole::data;
+    data.capacity_bits = static_cast<double>(capacity) * 8.0;
+    data.block_bits = word;
+    data.associativity = cache ? ways : 1;
+    data.cache_non_sequential = non_sequential;
+    data.cache_associativity = cache ? ways : 1;
+    if (cache && config.cache_access_mode == CacheAccessMode::sequential) data.associativity = 1;
+    if (cache && config.cache_access_mode == CacheAccessMode::fast) {
+      data.block_bits = word * ways;
+      data.associativity = 1;
+      data.write_energy_divisor = ways;
     }
-  }
-
-  ArrayJob data;
-  data.role = ArrayRole::data;
-  data.capacity_bits = capacity_bits;
-  data.block_bits = word;
-  data.associativity = cache ? ways : 1;
-  data.cache_non_sequential = non_sequential;
-  data.cache_associativity = cache ? ways : 1;
-  SearchSpace space = data_space(config, data.associativity, options.compat);
-  if (cache && config.cache_access_mode == CacheAccessMode::sequential) data.associativity = 1;
-  if (cache && config.cache_access_mode == CacheAccessMode::fast) {
-    data.block_bits = word * ways;
-    data.associativity = 1;
-    data.write_energy_divisor = ways;
-  }
+    return data;
+  };
+  SearchSpace space = data_space(config, cache ? ways : 1, options.compat);
   if (cache && config.cache_access_mode == CacheAccessMode::normal) fix(space.rows_per_set, 1);
+  const bool set_reset = is_set_reset(ctx.cell);
+
+  std::vector<ArrayResult> results(capacities.size(), header);
   if (cacti_model) {
     const CactiObjective objective = options.cacti_objective.value_or(cacti_objective_for(config.optimization_target));
-    search_cacti(ctx, tag_job, data, cacti_family(space), objective, result);
-    return result;
+    for (std::size_t i = 0; i < capacities.size(); ++i) {
+      std::optional<ArrayJob> tag;  // the CACTI model searches both arrays together
+      if (cache) tag = tag_job(capacities[i]);
+      search_cacti(ctx, tag, data_job(capacities[i]), cacti_family(space), objective, results[i]);
+    }
+    return results;
   }
-  const bool set_reset = is_set_reset(ctx.cell);
   if (fixed && cache) {
-    CacheChoice choice =
-        search_cache_fixed(ctx, *tag_job, fixed_tag_space(config), data, space, options.cache_search, set_reset);
-    result.candidates += choice.candidates;
-    result.valid_candidates += choice.valid;
-    result.data = std::move(choice.data);
-    result.tag = std::move(choice.tag);
-    result.figures =
-        cache_figures(result.data.bank, result.tag->bank, config.cache_access_mode, set_reset, Compat::fixed);
-    return result;
+    for (std::size_t i = 0; i < capacities.size(); ++i) {
+      CacheChoice choice = search_cache_fixed(ctx, tag_job(capacities[i]), fixed_tag_space(config),
+                                              data_job(capacities[i]), space, options.cache_search, set_reset);
+      ArrayResult& result = results[i];
+      result.candidates += choice.candidates;
+      result.valid_candidates += choice.valid;
+      result.data = std::move(choice.data);
+      result.tag = std::move(choice.tag);
+      result.figures =
+          cache_figures(result.data.bank, result.tag->bank, config.cache_access_mode, set_reset, Compat::fixed);
+    }
+    return results;
   }
-  ArraySearch found = search_array(ctx, data, space, config.optimization_target, &config.constraints);
-  result.candidates += found.candidates;
-  result.valid_candidates += found.valid;
-  if (found.candidates == 0)
-    throw ModelError(
-        "no organisation to evaluate: every bank grid of the search space either splits the {}-bit word over more "
-        "active mats and subarrays than it has bits, or runs out of address bits in its H-tree (NVSim: too "
-        "aggressive partitioning, 'No valid solutions.')",
-        data.block_bits);
-  if (!found.design.valid())
-    throw ModelError("no valid organisation: {} (NVSim: 'No valid solutions.'); {}: {}",
-                     found.candidates == 1 ? "the forced organisation is illegal"
-                                           : fmt::format("all {} candidates are illegal", found.candidates),
-                     found.candidates == 1 ? "because" : "the last one because", found.last_invalid_reason);
-  result.data = std::move(found.design);
 
-  result.figures = cache ? cache_figures(result.data.bank, result.tag->bank, config.cache_access_mode, set_reset)
-                         : ram_figures(result.data.bank, set_reset);
-  return result;
+  // NVSim: the tag arrays of every capacity, searched together, then the data arrays.
+  if (cache) {
+    std::vector<ArrayJob> tags;
+    for (const std::uint64_t c : capacities) tags.push_back(tag_job(c));
+    std::vector<ArraySearch> found = search_arrays(ctx, tags, tag_space(), config.optimization_target, nullptr);
+    for (std::size_t i = 0; i < capacities.size(); ++i) {
+      results[i].candidates += found[i].candidates;
+      results[i].valid_candidates += found[i].valid;
+      if (!found[i].design.valid())
+        throw ModelError(
+            "{}no valid organisation of the tag array (NVSim: 'No valid solutions for tags.'); the last one "
+            "tried was illegal because: {}",
+            at(i), found[i].last_invalid_reason);
+      results[i].tag = std::move(found[i].design);
+    }
+  }
+  std::vector<ArrayJob> datas;
+  for (const std::uint64_t c : capacities) datas.push_back(data_job(c));
+  std::vector<ArraySearch> found = search_arrays(ctx, datas, space, config.optimization_target, &config.constraints);
+  for (std::size_t i = 0; i < capacities.size(); ++i) {
+    ArrayResult& result = results[i];
+    result.candidates += found[i].candidates;
+    result.valid_candidates += found[i].valid;
+    if (found[i].candidates == 0)
+      throw ModelError(
+          "{}no organisation to evaluate: every bank grid of the search space either splits the {}-bit word over "
+          "more active mats and subarrays than it has bits, or runs out of address bits in its H-tree (NVSim: too "
+          "aggressive partitioning, 'No valid solutions.')",
+          at(i), datas[i].block_bits);
+    if (!found[i].design.valid())
+      throw ModelError("{}no valid organisation: {} (NVSim: 'No valid solutions.'); {}: {}", at(i),
+                       found[i].candidates == 1 ? "the forced organisation is illegal"
+                                                : fmt::format("all {} candidates are illegal", found[i].candidates),
+                       found[i].candidates == 1 ? "because" : "the last one because", found[i].last_invalid_reason);
+    result.data = std::move(found[i].design);
+    result.figures = cache ? cache_figures(result.data.bank, result.tag->bank, config.cache_access_mode, set_reset)
+                           : ram_figures(result.data.bank, set_reset);
+  }
+  return results;
 }
 
 }  // namespace deepnvm

@@ -26,39 +26,58 @@ nlohmann::ordered_json l2_key(const L2ArraySpec& s, std::uint64_t slice_bytes) {
   return j;
 }
 
-L2Figures evaluate_l2(const L2ArraySpec& s, const Cell& cell, std::uint64_t slice_bytes,
-                      const std::filesystem::path& data_dir, unsigned threads) {
-  ArraySpecFile a;
-  a.name = s.technology;
-  a.cell = std::filesystem::absolute(s.cell_file).string();
-  a.node = s.node;
-  a.roadmap = s.roadmap;
-  a.temperature = s.temperature;
-  a.design = "cache";
-  a.capacity = static_cast<double>(slice_bytes) * s.slices;
-  a.slices = s.slices;
-  a.line = s.access_bytes;
-  a.associativity = s.associativity;
-  a.optimize = s.optimize;
-  a.model = s.model;
-  a.access_mode = s.access_mode;
-  const NvsimConfig config = to_nvsim_config(a, s.cell_file);
+std::vector<L2Figures> evaluate_l2_slices(const L2ArraySpec& s, const Cell& cell,
+                                          const std::vector<std::uint64_t>& slice_bytes,
+                                          const std::filesystem::path& data_dir, unsigned threads) {
+  if (slice_bytes.empty()) return {};
+  const auto array_spec = [&](std::uint64_t slice) {
+    ArraySpecFile a;
+    a.name = s.technology;
+    a.cell = std::filesystem::absolute(s.cell_file).string();
+    a.node = s.node;
+    a.roadmap = s.roadmap;
+    a.temperature = s.temperature;
+    a.design = "cache";
+    a.capacity = static_cast<double>(slice) * s.slices;
+    a.slices = s.slices;
+    a.line = s.access_bytes;
+    a.associativity = s.associativity;
+    a.optimize = s.optimize;
+    a.model = s.model;
+    a.access_mode = s.access_mode;
+    return a;
+  };
+  // One configuration; every slice capacity checked (a power of two) and searched together.
+  const NvsimConfig config = to_nvsim_config(array_spec(slice_bytes.front()), s.cell_file);
+  std::vector<std::uint64_t> capacities;
+  for (const std::uint64_t slice : slice_bytes)
+    capacities.push_back(to_nvsim_config(array_spec(slice), s.cell_file).capacity);
   ArrayOptions options;
   options.threads = threads;
   options.model = *circuit::parse_circuit_model(s.model);
-  ArrayResult r = evaluate_array(config, cell, data_dir, options);
-  scale_to_slices(r, s.slices);
-  L2Figures f;
-  f.technology = s.technology;
-  f.capacity = slice_bytes * static_cast<std::uint64_t>(s.slices);
-  f.slices = s.slices;
-  f.area = r.figures.area;
-  f.read_latency = r.figures.read_latency;
-  f.write_latency = r.figures.write_latency;
-  f.read_energy = r.figures.read_energy;
-  f.write_energy = r.figures.write_energy;
-  f.leakage = r.figures.leakage;
-  return f;
+  std::vector<ArrayResult> results = evaluate_array_capacities(config, capacities, cell, data_dir, options);
+  std::vector<L2Figures> out;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    ArrayResult& r = results[i];
+    scale_to_slices(r, s.slices);
+    L2Figures f;
+    f.technology = s.technology;
+    f.capacity = slice_bytes[i] * static_cast<std::uint64_t>(s.slices);
+    f.slices = s.slices;
+    f.area = r.figures.area;
+    f.read_latency = r.figures.read_latency;
+    f.write_latency = r.figures.write_latency;
+    f.read_energy = r.figures.read_energy;
+    f.write_energy = r.figures.write_energy;
+    f.leakage = r.figures.leakage;
+    out.push_back(f);
+  }
+  return out;
+}
+
+L2Figures evaluate_l2(const L2ArraySpec& s, const Cell& cell, std::uint64_t slice_bytes,
+                      const std::filesystem::path& data_dir, unsigned threads) {
+  return evaluate_l2_slices(s, cell, {slice_bytes}, data_dir, threads).front();
 }
 
 nlohmann::ordered_json to_json(const L2Figures& f) {

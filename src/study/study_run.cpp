@@ -48,6 +48,27 @@ class L2Builder {
     return memo_.emplace(slice_bytes, f).first->second;
   }
 
+  /// Builds the parts not yet memoized or cached on disk, all in one search (evaluate_l2_slices).
+  void prefetch(const std::vector<std::uint64_t>& parts) {
+    std::vector<std::uint64_t> missing;
+    for (const std::uint64_t p : parts) {
+      if (memo_.contains(p) || std::find(missing.begin(), missing.end(), p) != missing.end()) continue;
+      if (const auto hit = options_.cache.get("l2", l2_key(spec_, p))) {
+        L2Figures f = l2_figures_from_json(*hit);
+        f.technology = spec_.technology;
+        memo_.emplace(p, f);
+        continue;
+      }
+      missing.push_back(p);
+    }
+    const std::vector<L2Figures> built =
+        evaluate_l2_slices(spec_, *cell_, missing, options_.data_dir, options_.threads);
+    for (std::size_t i = 0; i < missing.size(); ++i) {
+      options_.cache.put("l2", l2_key(spec_, missing[i]), to_json(built[i]));
+      memo_.emplace(missing[i], built[i]);
+    }
+  }
+
   L2Figures slice(std::uint64_t slice_bytes) {
     std::vector<L2Figures> parts;
     for (const std::uint64_t p : slice_parts(slice_bytes)) parts.push_back(part(p));
@@ -187,14 +208,18 @@ StudyResults run_study(const StudySpec& spec, const RunOptions& options) {
   if (spec.scalability.enabled)
     scal_slices = sweep_cover(static_cast<std::uint64_t>(spec.scalability.from) / slices,
                               static_cast<std::uint64_t>(std::ceil(spec.scalability.to / static_cast<double>(slices))));
-  const std::size_t array_total = builders.size() * (1 + scal_slices.size());
-  std::size_t array_done = 0;
-  progress("L2 arrays", 0, array_total);
+  // Every power-of-two part the iso-capacity and scalability L2s are made of, built per technology in
+  // one search; iso-area capacities between them build what they still miss on demand.
+  std::vector<std::uint64_t> parts = slice_parts(base_slice);
+  for (const std::uint64_t s : scal_slices)
+    for (const std::uint64_t p : slice_parts(s)) parts.push_back(p);
+  progress("L2 arrays", 0, builders.size());
   std::size_t baseline_index = 0;
   for (std::size_t t = 0; t < builders.size(); ++t) {
+    builders[t]->prefetch(parts);
     out.iso_capacity_l2.push_back(builders[t]->slice(base_slice));
     if (out.technologies[t] == spec.baseline) baseline_index = t;
-    progress("L2 arrays", ++array_done, array_total);
+    progress("L2 arrays", t + 1, builders.size());
   }
   const double area_budget = out.iso_capacity_l2[baseline_index].area;
   const std::uint64_t iso_min = std::max<std::uint64_t>(base_slice / 16, 4096);
@@ -221,10 +246,7 @@ StudyResults run_study(const StudySpec& spec, const RunOptions& options) {
   }
   std::vector<std::vector<L2Figures>> scal_l2(scal_slices.size());
   for (std::size_t i = 0; i < scal_slices.size(); ++i)
-    for (auto& b : builders) {
-      scal_l2[i].push_back(b->slice(scal_slices[i]));
-      progress("L2 arrays", ++array_done, array_total);
-    }
+    for (auto& b : builders) scal_l2[i].push_back(b->slice(scal_slices[i]));
 
   // ---- traffic: every capacity of the study from one curve per workload unit
   std::vector<std::uint64_t> capacities;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -135,6 +136,33 @@ TEST(Search, ResultDoesNotDependOnTheThreadCount) {
   const auto one = to_json(evaluate_nvsim_config(c, DEEPNVM_DATA_DIR, 1)).dump();
   for (const unsigned threads : {2u, 3u, 8u})
     EXPECT_EQ(to_json(evaluate_nvsim_config(c, DEEPNVM_DATA_DIR, threads)).dump(), one) << threads << " threads";
+}
+
+// The batched search (evaluate_array_capacities) against one search per capacity: the whole result,
+// JSON for JSON, for a cache (sequential, NVSim's reduced space), a cache with constraints (the second
+// pass) and a RAM with its bank grid free (unforced: the grids differ per capacity).
+TEST(Search, CapacitiesSearchedTogetherGiveEachSearchAlone) {
+  if (!testing::have_nvsim_reference()) GTEST_SKIP() << "no reference data";
+  NvsimConfig cache = reference_config("nvsim-B-12");
+  NvsimConfig constrained = cache;
+  constrained.constraints.read_latency = 0.1;
+  constrained.constraints.area = 0.5;
+  NvsimConfig ram = reference_config("nvsim-A-020");
+  ram.force_bank.reset();
+  for (const NvsimConfig* c : {&cache, &constrained, &ram}) {
+    const std::vector<std::uint64_t> capacities{c->capacity / 4, c->capacity, c->capacity / 2};
+    ArrayOptions options;
+    options.threads = 2;
+    const std::vector<ArrayResult> together =
+        evaluate_array_capacities(*c, capacities, *load_nvsim_cell(c->cell_file), DEEPNVM_DATA_DIR, options);
+    ASSERT_EQ(together.size(), capacities.size());
+    for (std::size_t i = 0; i < capacities.size(); ++i) {
+      NvsimConfig alone = *c;
+      alone.capacity = capacities[i];
+      EXPECT_EQ(to_json(together[i]).dump(), to_json(evaluate_nvsim_config(alone, DEEPNVM_DATA_DIR, options)).dump())
+          << c->cell_file << " at " << capacities[i] << " B";
+    }
+  }
 }
 
 }  // namespace

@@ -48,6 +48,17 @@ struct TreeLevel {
   int bits() const { return address_bits + data_distribute_bits + data_broadcast_bits; }
 };
 
+/// @brief The H-tree of one bank grid, routed down to the mats (evaluate_bank's first step). It
+/// depends on the grid and the bits only (mats, active mats, capacity, block, associativity, role),
+/// not on the mat choice, so a search routes each grid once and passes the route to evaluate_bank.
+struct BankRoute {
+  bool routes = false;  // false: the tree runs out of address or data bits (or levels) first
+  int horizontal_levels = 0, vertical_levels = 0;
+  std::array<TreeLevel, kMaxTreeLevels> horizontal{}, vertical{};             // lengths not yet set
+  int mat_address_bits = 0, mat_distribute_bits = 0, mat_broadcast_bits = 0;  // what reaches a mat
+};
+BankRoute route_bank(const BankSpec& spec);
+
 /// @brief A sized bank with its mat, tree and totals.
 struct Bank {
   bool valid = false;
@@ -96,8 +107,9 @@ struct Bank {
 /// kBankAspectRatioLimit, then adds the tree's latency (in and out for reads), energy and leakage.
 /// An illegal organisation returns valid = false; it never throws for one.
 /// With a `cache`, mats already sized for the same device and cell are reused.
+/// A `route` from route_bank() of the same grid saves routing again.
 Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
-                   const BankSpec& spec, MatCache* cache = nullptr);
+                   const BankSpec& spec, MatCache* cache = nullptr, const BankRoute* route = nullptr);
 
 /// @brief The same for bus ("non-H-tree") routing [NVSim BankWithoutHtree.cpp; note §1.5]: global
 /// lines run vertically past the mats, mat row i (from the edge) at the end of a wire H_mat (N_matR - i)
@@ -116,11 +128,6 @@ Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell
 /// ideal input edge both bank kinds apply.
 void attach_mat(Bank& bank, const circuit::DeviceModel& device, const ArrayCell& cell, const MatSpec& mat,
                 MatCache* cache);
-
-/// @brief Whether the H-tree of `spec` routes down to the mats (evaluate_bank's first check, which
-/// depends on the bank grid and the bits only): lets a search skip hopeless grids before sizing.
-/// When it does, `mat_address_bits` (if given) receives the address bits that reach each mat.
-bool htree_routes(const BankSpec& spec, int* mat_address_bits = nullptr);
 
 /// NVSim's CONSTRAINT_ASPECT_RATIO_BANK at commit 6334d00 (note §1.6 rule 10).
 inline constexpr double kBankAspectRatioLimit = 10.0;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -148,6 +149,15 @@ ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell, const st
                            const ArrayOptions& options);
 ArrayResult evaluate_array(const NvsimConfig& config, const Cell& cell, const std::filesystem::path& data_dir,
                            unsigned threads = 0);
+
+/// @brief evaluate_array() of `config` at each of `capacities` (bytes, in place of config.capacity),
+/// each result the same as that call's. The NVSim model searches every capacity in one pass, so a mat
+/// that several capacities meet (the same mat under a bank grid of twice the mats, for twice the
+/// capacity) is sized once: a capacity sweep costs far less than its searches one by one. Errors
+/// name the capacity when there are several.
+std::vector<ArrayResult> evaluate_array_capacities(const NvsimConfig& config, std::span<const std::uint64_t> capacities,
+                                                   const Cell& cell, const std::filesystem::path& data_dir,
+                                                   const ArrayOptions& options);
 
 /// The JSON of `deepnvm array` (docs/json_format.md): fixed lower-case top-level SI keys.
 nlohmann::ordered_json to_json(const ArrayResult& result);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -39,6 +40,12 @@ nlohmann::ordered_json l2_key(const L2ArraySpec& spec, std::uint64_t slice_bytes
 /// ConfigError / ModelError from the array model pass through.
 L2Figures evaluate_l2(const L2ArraySpec& spec, const Cell& cell, std::uint64_t slice_bytes,
                       const std::filesystem::path& data_dir, unsigned threads);
+
+/// @brief evaluate_l2() at several slice capacities, searched in one pass (evaluate_array_capacities:
+/// mats shared between capacities are sized once); the same figures as one call per capacity.
+std::vector<L2Figures> evaluate_l2_slices(const L2ArraySpec& spec, const Cell& cell,
+                                          const std::vector<std::uint64_t>& slice_bytes,
+                                          const std::filesystem::path& data_dir, unsigned threads);
 
 nlohmann::ordered_json to_json(const L2Figures& figures);
 L2Figures l2_figures_from_json(const nlohmann::ordered_json& json);
