@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 // run_study: the one place of the study layer that calls the array model and the traffic model.
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -213,17 +216,76 @@ StudyResults run_study(const StudySpec& spec, const RunOptions& options) {
   std::vector<std::uint64_t> parts = slice_parts(base_slice);
   for (const std::uint64_t s : scal_slices)
     for (const std::uint64_t p : slice_parts(s)) parts.push_back(p);
-  progress("L2 arrays", 0, builders.size());
+  const std::uint64_t iso_min = std::max<std::uint64_t>(base_slice / 16, 4096);
+  const std::uint64_t iso_max = base_slice * 64;
+
+  // ---- traffic: every capacity of the study from one curve per workload unit
+  std::vector<std::uint64_t> capacities;
+  {
+    std::vector<std::uint64_t> s = slice_grid(std::min(iso_min, scal_slices.empty() ? base_slice : scal_slices.front()),
+                                              std::max(iso_max, scal_slices.empty() ? base_slice : scal_slices.back()));
+    for (const std::uint64_t c : s) capacities.push_back(c * slices);
+  }
+  std::vector<Unit> units;
+  for (const std::string& network : spec.networks)
+    for (const std::string& mode : spec.modes)
+      for (const std::int64_t batch : mode == "training" ? spec.batch.training : spec.batch.inference)
+        units.push_back({std::filesystem::path(network).stem().string(), mode, batch, network, std::nullopt});
+  for (const ProfileWorkload& p : spec.profiles)
+    units.push_back({p.name.value_or(std::filesystem::path(p.file).stem().string()), p.mode, p.batch, p.network,
+                     relative_to(spec, p.file)});
+
+  // The L2 builds and the traffic curves share nothing: the curves are computed on a thread of their
+  // own meanwhile (the traffic pipeline leaves cores idle while its curve thread is the bottleneck).
+  // One progress count covers both.
+  std::mutex progress_mutex;
+  std::size_t done = 0;
+  const std::size_t total = builders.size() + units.size();
+  const auto step = [&] {
+    const std::lock_guard lock(progress_mutex);
+    progress("L2 arrays and traffic", ++done, total);
+  };
+  progress("L2 arrays and traffic", 0, total);
+  std::vector<std::optional<TrafficCurve>> curves(units.size());
+  std::exception_ptr traffic_error;
+  std::atomic<bool> traffic_failed{false}, stop_traffic{false};
+  std::thread traffic([&] {
+    try {
+      for (std::size_t u = 0; u < units.size() && !stop_traffic; ++u) {
+        if (units[u].network)
+          curves[u] =
+              model_curve(spec, gpu, *units[u].network, parse_mode(units[u].mode), units[u].batch, capacities, options);
+        step();
+      }
+    } catch (...) {
+      traffic_error = std::current_exception();
+      traffic_failed = true;
+    }
+  });
+  // Joined on every path out; after an error of the L2 builds the curves stop at the next unit.
+  struct Join {
+    std::thread& thread;
+    std::atomic<bool>& stop;
+    ~Join() {
+      stop = true;
+      if (thread.joinable()) thread.join();
+    }
+  } join{traffic, stop_traffic};
+  const auto rethrow_traffic_error = [&] {
+    if (!traffic_failed) return;
+    traffic.join();
+    std::rethrow_exception(traffic_error);
+  };
+
   std::size_t baseline_index = 0;
   for (std::size_t t = 0; t < builders.size(); ++t) {
+    rethrow_traffic_error();  // bad workload input fails before the next long build
     builders[t]->prefetch(parts);
     out.iso_capacity_l2.push_back(builders[t]->slice(base_slice));
     if (out.technologies[t] == spec.baseline) baseline_index = t;
-    progress("L2 arrays", t + 1, builders.size());
+    step();
   }
   const double area_budget = out.iso_capacity_l2[baseline_index].area;
-  const std::uint64_t iso_min = std::max<std::uint64_t>(base_slice / 16, 4096);
-  const std::uint64_t iso_max = base_slice * 64;
   std::vector<L2Figures> iso_area_l2(builders.size());
   if (spec.iso_area) {
     for (std::size_t t = 0; t < builders.size(); ++t) {
@@ -248,30 +310,14 @@ StudyResults run_study(const StudySpec& spec, const RunOptions& options) {
   for (std::size_t i = 0; i < scal_slices.size(); ++i)
     for (auto& b : builders) scal_l2[i].push_back(b->slice(scal_slices[i]));
 
-  // ---- traffic: every capacity of the study from one curve per workload unit
-  std::vector<std::uint64_t> capacities;
-  {
-    std::vector<std::uint64_t> s = slice_grid(std::min(iso_min, scal_slices.empty() ? base_slice : scal_slices.front()),
-                                              std::max(iso_max, scal_slices.empty() ? base_slice : scal_slices.back()));
-    for (const std::uint64_t c : s) capacities.push_back(c * slices);
-  }
-  std::vector<Unit> units;
-  for (const std::string& network : spec.networks)
-    for (const std::string& mode : spec.modes)
-      for (const std::int64_t batch : mode == "training" ? spec.batch.training : spec.batch.inference)
-        units.push_back({std::filesystem::path(network).stem().string(), mode, batch, network, std::nullopt});
-  for (const ProfileWorkload& p : spec.profiles)
-    units.push_back({p.name.value_or(std::filesystem::path(p.file).stem().string()), p.mode, p.batch, p.network,
-                     relative_to(spec, p.file)});
+  traffic.join();
+  if (traffic_error) std::rethrow_exception(traffic_error);
 
   EnergyDelayOptions ed;
   ed.dram_energy = spec.energy.dram;
-  progress("workloads", 0, units.size());
   for (std::size_t u = 0; u < units.size(); ++u) {
     const Unit& unit = units[u];
-    const Mode mode = parse_mode(unit.mode);
-    std::optional<TrafficCurve> curve;
-    if (unit.network) curve = model_curve(spec, gpu, *unit.network, mode, unit.batch, capacities, options);
+    std::optional<TrafficCurve>& curve = curves[u];
     std::optional<Traffic> measured;
     if (unit.profile) {
       measured = import_profile(*unit.profile);
@@ -324,7 +370,6 @@ StudyResults run_study(const StudySpec& spec, const RunOptions& options) {
       add(out.scalability,
           compare_technologies(curve->at(scal_slices[i] * slices), scal_l2[i], spec.baseline, out.rates, lean));
     }
-    progress("workloads", u + 1, units.size());
   }
 
   nlohmann::ordered_json inputs = StudySpec::schema().to_json(spec);
