@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 
@@ -118,6 +119,33 @@ void BM_EvaluateNvsimConfig(benchmark::State& state, const std::string& id, unsi
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(candidates));
 }
 
+// A capacity sweep of nvsim-B-12's cache over NVSim's full space (UseCactiAssumption off: the
+// space the study searches), 512 KB to 8 MB, on one thread: one search per capacity, or all of them
+// together (evaluate_array_capacities, each distinct mat sized once). The ratio is the point.
+void BM_CapacitySweep(benchmark::State& state, bool together) {
+  deepnvm::NvsimConfig config = reference_config("nvsim-B-12");
+  config.use_cacti_assumption = false;
+  const std::vector<std::uint64_t> capacities{512u << 10, 1u << 20, 2u << 20, 4u << 20, 8u << 20};
+  const auto cell = deepnvm::load_nvsim_cell(config.cell_file);
+  deepnvm::ArrayOptions options;
+  options.threads = 1;
+  std::uint64_t candidates = 0;
+  for (auto _ : state) {
+    candidates = 0;
+    if (together) {
+      for (const auto& r : deepnvm::evaluate_array_capacities(config, capacities, *cell, DEEPNVM_DATA_DIR, options))
+        candidates += r.candidates;
+    } else {
+      for (const std::uint64_t c : capacities) {
+        config.capacity = c;
+        candidates += deepnvm::evaluate_array(config, *cell, DEEPNVM_DATA_DIR, options).candidates;
+      }
+    }
+  }
+  state.counters["candidates"] = static_cast<double>(candidates);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(candidates));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -137,6 +165,13 @@ int main(int argc, char** argv) {
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime()
           ->Iterations(3);
+    for (const bool together : {false, true})
+      benchmark::RegisterBenchmark(together ? "BM_CapacitySweep/together" : "BM_CapacitySweep/one_by_one",
+                                   BM_CapacitySweep, together)
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime()
+          ->Iterations(1)
+          ->Repetitions(3);
   } else {
     std::fprintf(stderr, "bench_array: reference data not found at %s; skipping the nvsim-A-001 and nvsim-B-12 runs\n",
                  reference_dir().string().c_str());

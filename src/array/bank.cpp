@@ -180,29 +180,20 @@ BankRoute route_bank(const BankSpec& spec) {
   return route;
 }
 
-Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
-                   const BankSpec& spec, MatCache* cache, const BankRoute* route) {
-  Bank b;
-  b.spec = spec;
-  if (!spec.subarray.internal_sensing) {
-    b.reject("H-tree routing needs internal sensing (NVSim refuses external sensing with an H-tree)");
-    return b;
-  }
-  const int active_mat_columns = std::min(spec.active_mat_columns, spec.mat_columns);
-  const int active_mat_rows = std::min(spec.active_mat_rows, spec.mat_rows);
-  std::optional<BankRoute> own;
-  if (!route) own = route_bank(spec);
-  const BankRoute& routed = route ? *route : *own;
+namespace {
+
+std::string_view route_rejection(const BankSpec& spec, const BankRoute& routed) {
+  if (!spec.subarray.internal_sensing)
+    return "H-tree routing needs internal sensing (NVSim refuses external sensing with an H-tree)";
   if (!routed.routes) {
     const bool too_many = nvsim_log2(spec.mat_columns) >= kMaxTreeLevels || nvsim_log2(spec.mat_rows) >= kMaxTreeLevels;
-    b.reject(too_many ? "more mats than the H-tree model supports" : kExhausted);
-    return b;
+    return too_many ? "more mats than the H-tree model supports" : kExhausted;
   }
-  b.horizontal_levels = routed.horizontal_levels;
-  b.vertical_levels = routed.vertical_levels;
-  std::copy_n(routed.horizontal.begin(), b.horizontal_levels, b.horizontal.begin());
-  std::copy_n(routed.vertical.begin(), b.vertical_levels, b.vertical.begin());
-  MatSpec mat;
+  return {};
+}
+
+// The mat of a routed bank: the bits that reach it, and a data mat's ways folded into its muxes.
+std::string_view mat_of(const BankSpec& spec, const BankRoute& routed, MatSpec& mat) {
   mat.subarray_rows = spec.subarray_rows;
   mat.subarray_columns = spec.subarray_columns;
   mat.active_subarray_rows = std::min(spec.active_subarray_rows, spec.subarray_rows);
@@ -212,49 +203,102 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
   mat.role = spec.role;
   mat.subarray = spec.subarray;
   if (spec.role == ArrayRole::data) {
-    if (spec.rows_per_set > (1 << routed.mat_broadcast_bits)) {
-      b.reject("fewer ways per mat than rows per set");
-      return b;
-    }
+    if (spec.rows_per_set > (1 << routed.mat_broadcast_bits)) return "fewer ways per mat than rows per set";
     mat.data_bits = routed.mat_distribute_bits;
     mat.ways = 1 << routed.mat_broadcast_bits;
     fold_ways_into_muxes(mat.subarray, mat.ways / spec.rows_per_set);
   } else {
-    if (spec.rows_per_set > 1) {
-      b.reject("a tag array keeps one set in one row");
-      return b;
-    }
-    if (routed.mat_distribute_bits == 0) {
-      b.reject("a tag mat must hold at least one way");
-      return b;
-    }
+    if (spec.rows_per_set > 1) return "a tag array keeps one set in one row";
+    if (routed.mat_distribute_bits == 0) return "a tag mat must hold at least one way";
     mat.data_bits = routed.mat_broadcast_bits;
     mat.ways = routed.mat_distribute_bits;
+  }
+  return {};
+}
+
+// The footprint: mats tiled; unrepeated global wires run over the array on upper metal (no area),
+// repeated ones add their bundles (`sharing` wires per repeater, `pitch` each).
+struct Footprint {
+  double height = 0.0, width = 0.0;
+  int sharing = 1;
+  double pitch = 0.0;
+};
+
+Footprint footprint(const BankSpec& spec, const BankRoute& routed, const Mat& mat,
+                    const circuit::WireModel& global_wire) {
+  Footprint f;
+  if (global_wire.repeater != circuit::RepeaterKind::none) {
+    f.sharing = static_cast<int>(std::floor(global_wire.repeater_spacing / global_wire.repeater_height));
+    f.pitch = global_wire.repeated_pitch;
+  }
+  f.height = mat.height * spec.mat_rows;
+  f.width = mat.width * spec.mat_columns;
+  for (int i = 0; i < routed.horizontal_levels; ++i)
+    f.height += std::ceil(static_cast<double>(routed.horizontal[i].bits()) * routed.horizontal[i].wires / f.sharing) *
+                f.pitch;
+  for (int i = 0; i < routed.vertical_levels; ++i)
+    f.width +=
+        std::ceil(static_cast<double>(routed.vertical[i].bits()) * routed.vertical[i].wires / f.sharing) * f.pitch;
+  return f;
+}
+
+bool aspect_ratio_too_large(const BankSpec& spec, const Footprint& f) {
+  return spec.role == ArrayRole::data &&
+         (f.height / f.width > kBankAspectRatioLimit || f.width / f.height > kBankAspectRatioLimit);
+}
+
+constexpr std::string_view kAspectRatio = "bank aspect ratio above the limit";
+
+}  // namespace
+
+std::string_view bank_rejection(const circuit::DeviceModel& device, const ArrayCell& cell,
+                                const circuit::WireModel& global_wire, const BankSpec& spec, MatCache& cache,
+                                const BankRoute& route) {
+  if (const std::string_view reason = route_rejection(spec, route); !reason.empty()) return reason;
+  MatSpec mat;
+  if (const std::string_view reason = mat_of(spec, route, mat); !reason.empty()) return reason;
+  const MatCache::Entry& entry = cache.get(device, cell, mat);
+  if (!entry.mat.valid) return entry.mat.invalid_reason;
+  if (aspect_ratio_too_large(spec, footprint(spec, route, entry.mat, global_wire))) return kAspectRatio;
+  return {};
+}
+
+Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
+                   const BankSpec& spec, MatCache* cache, const BankRoute* route) {
+  Bank b;
+  b.spec = spec;
+  std::optional<BankRoute> own;
+  if (!route) own = route_bank(spec);
+  const BankRoute& routed = route ? *route : *own;
+  if (const std::string_view reason = route_rejection(spec, routed); !reason.empty()) {
+    b.reject(reason);
+    return b;
+  }
+  const int active_mat_columns = std::min(spec.active_mat_columns, spec.mat_columns);
+  const int active_mat_rows = std::min(spec.active_mat_rows, spec.mat_rows);
+  b.horizontal_levels = routed.horizontal_levels;
+  b.vertical_levels = routed.vertical_levels;
+  std::copy_n(routed.horizontal.begin(), b.horizontal_levels, b.horizontal.begin());
+  std::copy_n(routed.vertical.begin(), b.vertical_levels, b.vertical.begin());
+  MatSpec mat;
+  if (const std::string_view reason = mat_of(spec, routed, mat); !reason.empty()) {
+    b.reject(reason);
+    return b;
   }
   attach_mat(b, device, cell, mat, cache);
   if (!b.mat->valid) {
     b.reject(b.mat->invalid_reason);
     return b;
   }
-
-  // Footprint: mats tiled; unrepeated global wires run over the array on upper metal (no area).
-  int sharing = 1;
-  double pitch = 0.0;
-  if (global_wire.repeater != circuit::RepeaterKind::none) {
-    sharing = static_cast<int>(std::floor(global_wire.repeater_spacing / global_wire.repeater_height));
-    pitch = global_wire.repeated_pitch;
-  }
-  b.height = b.mat->height * spec.mat_rows;
-  b.width = b.mat->width * spec.mat_columns;
-  for (int i = 0; i < b.horizontal_levels; ++i)
-    b.height += std::ceil(static_cast<double>(b.horizontal[i].bits()) * b.horizontal[i].wires / sharing) * pitch;
-  for (int i = 0; i < b.vertical_levels; ++i)
-    b.width += std::ceil(static_cast<double>(b.vertical[i].bits()) * b.vertical[i].wires / sharing) * pitch;
-  if (spec.role == ArrayRole::data &&
-      (b.height / b.width > kBankAspectRatioLimit || b.width / b.height > kBankAspectRatioLimit)) {
-    b.reject("bank aspect ratio above the limit");
+  const Footprint f = footprint(spec, routed, *b.mat, global_wire);
+  b.height = f.height;
+  b.width = f.width;
+  if (aspect_ratio_too_large(spec, f)) {
+    b.reject(kAspectRatio);
     return b;
   }
+  const int sharing = f.sharing;
+  const double pitch = f.pitch;
   size_tree(b, sharing, pitch);
 
   // NVSim drives the mat with an ideal (infinitely fast) input edge.

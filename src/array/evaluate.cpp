@@ -512,14 +512,28 @@ void search_item(const Context& ctx, const ArrayJob& job, OptimizationTarget tar
     const std::uint64_t order =
         nvsim_order({mr, mc, amc, amr, m.sr, m.sc, m.asc, m.asr, m.m0, m.m1, m.m2, m.rps}, m.style);
     ++out.candidates;
-    if (g.route && !mat_has_rows(g, m, job)) continue;  // the mat would be illegal
+    const auto invalid = [&](std::string_view reason) {
+      if (order >= p.invalid_order) {
+        p.invalid_order = order;
+        out.last_invalid_reason = reason;
+      }
+    };
+    if (g.route) {
+      if (!mat_has_rows(g, m, job)) continue;  // the mat would be illegal
+      // Most rejections (the aspect ratio, once the mat is known) cost no bank.
+      spec.subarray.buffer_style = static_cast<BufferDesignStyle>(m.style);
+      spec.subarray.local_wire_res_per_length = local.res_per_length;
+      spec.subarray.local_wire_cap_per_length = local.cap_per_length;
+      if (const std::string_view reason = bank_rejection(ctx.device, ctx.cell, global, spec, cache, *g.route);
+          !reason.empty()) {
+        invalid(reason);
+        continue;
+      }
+    }
     Bank bank = evaluate(ctx, spec, static_cast<BufferDesignStyle>(m.style), local, global, &cache,
                          g.route ? &*g.route : nullptr);
     if (!bank.valid) {
-      if (order >= p.invalid_order) {
-        p.invalid_order = order;
-        out.last_invalid_reason = bank.invalid_reason;
-      }
+      invalid(bank.invalid_reason);
       continue;
     }
     ++out.valid;

@@ -124,6 +124,13 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
 Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
                        const BankSpec& spec, MatCache* cache = nullptr);
 
+/// @brief The reason evaluate_bank() would reject `spec` under `route` (empty: it would not), found
+/// without building the bank or its tree. Most organisations of a large array fail the aspect-ratio
+/// rule once the mat is known, so a search asks this first. The mat goes into `cache` either way.
+std::string_view bank_rejection(const circuit::DeviceModel& device, const ArrayCell& cell,
+                                const circuit::WireModel& global_wire, const BankSpec& spec, MatCache& cache,
+                                const BankRoute& route);
+
 /// @brief Sizes the mat of a bank (or takes it from `cache`, if given) and its timing for the
 /// ideal input edge both bank kinds apply.
 void attach_mat(Bank& bank, const circuit::DeviceModel& device, const ArrayCell& cell, const MatSpec& mat,
