@@ -233,9 +233,10 @@ Footprint footprint(const BankSpec& spec, const BankRoute& routed, const Mat& ma
   }
   f.height = mat.height * spec.mat_rows;
   f.width = mat.width * spec.mat_columns;
+  if (f.pitch == 0.0) return f;  // nothing to add (and the search's hot path: the basic wires)
   for (int i = 0; i < routed.horizontal_levels; ++i)
-    f.height += std::ceil(static_cast<double>(routed.horizontal[i].bits()) * routed.horizontal[i].wires / f.sharing) *
-                f.pitch;
+    f.height +=
+        std::ceil(static_cast<double>(routed.horizontal[i].bits()) * routed.horizontal[i].wires / f.sharing) * f.pitch;
   for (int i = 0; i < routed.vertical_levels; ++i)
     f.width +=
         std::ceil(static_cast<double>(routed.vertical[i].bits()) * routed.vertical[i].wires / f.sharing) * f.pitch;

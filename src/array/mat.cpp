@@ -3,9 +3,12 @@
 
 #include "nvsim_log2.h"
 
+#include "deepnvm/core/error.h"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 
 namespace deepnvm {
 namespace {
@@ -176,7 +179,11 @@ MatTiming mat_delay(const circuit::DeviceModel& device, const Mat& mat) {
 std::size_t MatCache::hash(const Key& k) {
   std::uint64_t h =
       std::bit_cast<std::uint64_t>(k.wire_res) * 0x9e3779b97f4a7c15u ^ std::bit_cast<std::uint64_t>(k.wire_cap);
-  for (const std::int64_t v : k.ints) h = (h ^ static_cast<std::uint64_t>(v)) * 0x100000001b3u;
+  for (std::size_t i = 0; i < k.ints.size(); i += 2) {
+    const std::uint64_t pair =
+        static_cast<std::uint32_t>(k.ints[i]) | std::uint64_t{static_cast<std::uint32_t>(k.ints[i + 1])} << 32;
+    h = (h ^ pair) * 0x100000001b3u;
+  }
   return static_cast<std::size_t>(h ^ (h >> 29));
 }
 
@@ -197,10 +204,12 @@ void MatCache::grow_table() {
 
 const MatCache::Entry& MatCache::get(const circuit::DeviceModel& device, const ArrayCell& cell, const MatSpec& spec) {
   const SubArraySpec& sub = spec.subarray;
+  if (spec.data_bits > std::numeric_limits<std::int32_t>::max())
+    throw ModelError("a mat of {} data bits per access is beyond the model", spec.data_bits);
   const Key key{
       {spec.subarray_rows, spec.subarray_columns, spec.active_subarray_rows, spec.active_subarray_columns,
-       spec.address_bits, spec.data_bits, spec.ways, spec.rows_per_set, static_cast<int>(spec.role), sub.mux_sense_amp,
-       sub.mux_output_lev1, sub.mux_output_lev2,
+       spec.address_bits, static_cast<std::int32_t>(spec.data_bits), spec.ways, spec.rows_per_set,
+       static_cast<int>(spec.role), sub.mux_sense_amp, sub.mux_output_lev1, sub.mux_output_lev2,
        static_cast<int>(sub.buffer_style) | (sub.internal_sensing ? 8 : 0) | (sub.cache_non_sequential ? 16 : 0) |
            (static_cast<int>(sub.write_scheme) << 5) | (static_cast<int>(sub.compat) << 8),
        sub.associativity},

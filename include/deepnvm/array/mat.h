@@ -113,7 +113,7 @@ class MatCache {
 
  private:
   struct Key {
-    std::array<std::int64_t, 14> ints{};
+    std::array<std::int32_t, 14> ints{};  // 32 bits: hashed and compared on the search's hot path
     double wire_res = 0.0, wire_cap = 0.0;
     bool operator==(const Key&) const = default;
   };
