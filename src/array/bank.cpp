@@ -107,28 +107,58 @@ bool route_tree(Bank& b, TreeRouting& r) {
 // Segment lengths: the deepest vertical segment is half a mat high, the deepest horizontal one a mat
 // wide, each level up doubles, plus half the width of the wire bundles that run beside it
 // [NVSim BankWithHtree::CalculateArea; note §1.4].
-void size_tree(Bank& b, int sharing, double pitch) {
-  const int H = b.horizontal_levels, V = b.vertical_levels;
-  auto& hl = b.horizontal;
-  auto& vl = b.vertical;
+void size_tree(std::array<TreeLevel, kMaxTreeLevels>& hl, int H, std::array<TreeLevel, kMaxTreeLevels>& vl, int V,
+               double mat_height, double mat_width, int sharing, double pitch) {
   auto bundle = [&](int bits) { return std::ceil(static_cast<double>(bits) / sharing) * pitch / 2.0; };
   int h = H - 1, v = V - 1;
-  for (; v > h; --v) vl[v].length = v == V - 1 ? b.mat->height / 2.0 : vl[v + 1].length * 2.0;
+  for (; v > h; --v) vl[v].length = v == V - 1 ? mat_height / 2.0 : vl[v + 1].length * 2.0;
   for (; v >= 0; --v, --h) {
     if (v == V - 1)
-      vl[v].length = b.mat->height / 2.0;
+      vl[v].length = mat_height / 2.0;
     else if (h == H - 1)
       vl[v].length = vl[v + 1].length * 2.0;
     else
       vl[v].length = vl[v + 1].length * 2.0 + bundle(hl[h + 1].bits());
     if (h == H - 1) {
-      hl[h].length = b.mat->width;
+      hl[h].length = mat_width;
       for (int i = v; i < V; ++i) hl[h].length += bundle(vl[i].bits());
     } else {
       hl[h].length = hl[h + 1].length * 2.0 + bundle(vl[v].bits());
     }
   }
-  for (; h >= 0; --h) hl[h].length = h == H - 1 ? b.mat->width : hl[h + 1].length * 2.0;
+  for (; h >= 0; --h) hl[h].length = h == H - 1 ? mat_width : hl[h + 1].length * 2.0;
+}
+
+// The tree's share: reads cross each level twice (address in, data out), writes once; in fast-mode
+// caches only 1/beta of the write wires switch (quirk Q10).
+// Fixed: a fast-mode write sends one line of the set, so only the data bits shrink by beta; every
+// address and broadcast bit still switches.
+struct TreeSums {
+  double read_latency = 0.0, write_latency = 0.0, read_energy = 0.0, write_energy = 0.0, leakage = 0.0;
+};
+
+TreeSums tree_sums(const std::array<TreeLevel, kMaxTreeLevels>& hl, int H,
+                   const std::array<TreeLevel, kMaxTreeLevels>& vl, int V, const circuit::WireModel& global_wire,
+                   const BankSpec& spec) {
+  TreeSums t;
+  const double beta = spec.write_energy_divisor;
+  const bool fixed = spec.subarray.compat == Compat::fixed;
+  auto add_level = [&](const TreeLevel& level) {
+    const circuit::WireFigures w = circuit::wire_figures(global_wire, level.length);
+    t.read_latency += 2.0 * w.delay;
+    t.write_latency += w.delay;
+    const double switching = w.energy * level.active_wires * level.bits();
+    t.read_energy += switching;
+    if (fixed)
+      t.write_energy += w.energy * level.active_wires *
+                        (level.address_bits + level.data_broadcast_bits + level.data_distribute_bits / beta);
+    else
+      t.write_energy += switching / beta;
+    t.leakage += w.leakage * level.total_wires * level.bits();
+  };
+  for (int i = 0; i < H; ++i) add_level(hl[i]);
+  for (int i = 0; i < V; ++i) add_level(vl[i]);
+  return t;
 }
 
 // The bits the bank must route and the mats to activate, before the first tree level.
@@ -252,16 +282,42 @@ constexpr std::string_view kAspectRatio = "bank aspect ratio above the limit";
 
 }  // namespace
 
-std::string_view bank_rejection(const circuit::DeviceModel& device, const ArrayCell& cell,
-                                const circuit::WireModel& global_wire, const BankSpec& spec, MatCache& cache,
-                                const BankRoute& route) {
-  if (const std::string_view reason = route_rejection(spec, route); !reason.empty()) return reason;
-  MatSpec mat;
-  if (const std::string_view reason = mat_of(spec, route, mat); !reason.empty()) return reason;
-  const MatCache::Entry& entry = cache.get(device, cell, mat);
-  if (!entry.mat.valid) return entry.mat.invalid_reason;
-  if (aspect_ratio_too_large(spec, footprint(spec, route, entry.mat, global_wire))) return kAspectRatio;
-  return {};
+BankScreen screen_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
+                       const BankSpec& spec, MatCache& cache, const BankRoute& route) {
+  BankScreen out;
+  if (out.rejection = route_rejection(spec, route); !out.rejection.empty()) return out;
+  MatSpec mat_spec;
+  if (out.rejection = mat_of(spec, route, mat_spec); !out.rejection.empty()) return out;
+  const MatCache::Entry& entry = cache.get(device, cell, mat_spec);
+  const Mat& mat = entry.mat;
+  if (!mat.valid) {
+    out.rejection = mat.invalid_reason;
+    return out;
+  }
+  const Footprint f = footprint(spec, route, mat, global_wire);
+  if (aspect_ratio_too_large(spec, f)) {
+    out.rejection = kAspectRatio;
+    return out;
+  }
+  // evaluate_bank's arithmetic, operation for operation, so that the figures are the same bits.
+  std::array<TreeLevel, kMaxTreeLevels> hl = route.horizontal, vl = route.vertical;
+  size_tree(hl, route.horizontal_levels, vl, route.vertical_levels, mat.height, mat.width, f.sharing, f.pitch);
+  const TreeSums t = tree_sums(hl, route.horizontal_levels, vl, route.vertical_levels, global_wire, spec);
+  const int active_mats =
+      std::min(spec.active_mat_rows, spec.mat_rows) * std::min(spec.active_mat_columns, spec.mat_columns);
+  out.read_latency = entry.timing.read_latency;
+  out.read_latency += t.read_latency;
+  out.write_latency = entry.timing.write_latency;
+  out.write_latency += t.write_latency;
+  out.read_energy = mat.read_energy * active_mats;
+  out.read_energy += t.read_energy;
+  out.write_energy = mat.write_energy * active_mats;
+  out.write_energy += t.write_energy;
+  out.leakage = mat.leakage * spec.mat_rows * spec.mat_columns;
+  out.leakage += t.leakage;
+  out.height = f.height;
+  out.width = f.width;
+  return out;
 }
 
 Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
@@ -298,9 +354,8 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
     b.reject(kAspectRatio);
     return b;
   }
-  const int sharing = f.sharing;
-  const double pitch = f.pitch;
-  size_tree(b, sharing, pitch);
+  size_tree(b.horizontal, b.horizontal_levels, b.vertical, b.vertical_levels, b.mat->height, b.mat->width, f.sharing,
+            f.pitch);
 
   // NVSim drives the mat with an ideal (infinitely fast) input edge.
   const int active_mats = active_mat_rows * active_mat_columns;
@@ -317,27 +372,12 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
   b.cell_reset_energy = b.mat->cell_reset_energy * active_mats;
   b.leakage = b.mat->leakage * spec.mat_rows * spec.mat_columns;
 
-  // The tree: reads cross each level twice (address in, data out), writes once; in fast-mode caches
-  // only 1/beta of the write wires switch (quirk Q10).
-  // Fixed: a fast-mode write sends one line of the set, so only the data bits shrink by beta; every
-  // address and broadcast bit still switches.
-  const double beta = spec.write_energy_divisor;
-  const bool fixed = spec.subarray.compat == Compat::fixed;
-  auto add_level = [&](const TreeLevel& level) {
-    const circuit::WireFigures w = circuit::wire_figures(global_wire, level.length);
-    b.tree_read_latency += 2.0 * w.delay;
-    b.tree_write_latency += w.delay;
-    const double switching = w.energy * level.active_wires * level.bits();
-    b.tree_read_energy += switching;
-    if (fixed)
-      b.tree_write_energy += w.energy * level.active_wires *
-                             (level.address_bits + level.data_broadcast_bits + level.data_distribute_bits / beta);
-    else
-      b.tree_write_energy += switching / beta;
-    b.tree_leakage += w.leakage * level.total_wires * level.bits();
-  };
-  for (int i = 0; i < b.horizontal_levels; ++i) add_level(b.horizontal[i]);
-  for (int i = 0; i < b.vertical_levels; ++i) add_level(b.vertical[i]);
+  const TreeSums t = tree_sums(b.horizontal, b.horizontal_levels, b.vertical, b.vertical_levels, global_wire, spec);
+  b.tree_read_latency = t.read_latency;
+  b.tree_write_latency = t.write_latency;
+  b.tree_read_energy = t.read_energy;
+  b.tree_write_energy = t.write_energy;
+  b.tree_leakage = t.leakage;
   b.read_latency += b.tree_read_latency;
   b.write_latency += b.tree_write_latency;
   b.set_latency += b.tree_write_latency;

@@ -184,7 +184,9 @@ struct ArrayJob {
   std::int64_t tag_bits = 0;
 };
 
-double metric(const Bank& b, OptimizationTarget t) {
+// The value of target `t` for a Bank, or for a BankScreen (the same figures before the bank is built).
+template <class Figures>
+double metric(const Figures& b, OptimizationTarget t) {
   switch (t) {
     case OptimizationTarget::read_latency:
       return b.read_latency;
@@ -217,7 +219,8 @@ constexpr std::array<OptimizationTarget, 8> kTargets{
 struct Limits {
   std::array<double, 8> max;
   Limits() { max.fill(std::numeric_limits<double>::infinity()); }
-  bool admit(const Bank& b) const {
+  template <class Figures>
+  bool admit(const Figures& b) const {
     for (std::size_t i = 0; i < kTargets.size(); ++i)
       if (metric(b, kTargets[i]) > max[i]) return false;
     return true;
@@ -456,14 +459,17 @@ std::array<std::vector<Grid>, 3> routable_grids(const Context& ctx, const ArrayJ
 // address bits left after gating, rows after the column muxes). Skipping the others changes nothing
 // but time: size_mat would reject them.
 bool mat_has_rows(const Grid& g, const MatChoice& m, const ArrayJob& job) {
-  const int gating = std::countr_zero(static_cast<unsigned>(m.sr * m.sc / (m.asr * m.asc)));
+  // Subarray counts are powers of two: log2(subarrays / active ones) without a division (hot path).
+  const int gating =
+      std::countr_zero(static_cast<unsigned>(m.sr * m.sc)) - std::countr_zero(static_cast<unsigned>(m.asr * m.asc));
   const int bits = g.route->mat_address_bits - gating;
   if (bits <= 0) return false;
-  if (bits >= 62) return true;
+  if (bits >= 63) return true;
   // Data mats hold 2^(log2 ways) ways per row set; extra ways fold into the muxes (same product).
+  // Rows = 2^bits x ways / mux (integer division) > 0, i.e. ways >= ceil(mux / 2^bits): no overflow.
   const std::int64_t ways = job.role == ArrayRole::data ? job.associativity : 1;
   const std::int64_t mux = static_cast<std::int64_t>(m.m0) * m.m1 * m.m2;
-  return ((std::int64_t{1} << bits) * ways) / mux > 0;
+  return ways > ((mux - 1) >> bits);
 }
 
 struct SearchPartial {
@@ -512,6 +518,12 @@ void search_item(const Context& ctx, const ArrayJob& job, OptimizationTarget tar
     const std::uint64_t order =
         nvsim_order({mr, mc, amc, amr, m.sr, m.sc, m.asc, m.asr, m.m0, m.m1, m.m2, m.rps}, m.style);
     ++out.candidates;
+    const auto keep_best = [&](double value, std::uint64_t at, Bank bank) {
+      p.best_value = value;
+      p.best_order = at;
+      out.found = true;
+      keep(out.best, spec, static_cast<BufferDesignStyle>(m.style), local_choice, global_choice, std::move(bank));
+    };
     const auto invalid = [&](std::string_view reason) {
       if (order >= p.invalid_order) {
         p.invalid_order = order;
@@ -524,9 +536,21 @@ void search_item(const Context& ctx, const ArrayJob& job, OptimizationTarget tar
       spec.subarray.buffer_style = static_cast<BufferDesignStyle>(m.style);
       spec.subarray.local_wire_res_per_length = local.res_per_length;
       spec.subarray.local_wire_cap_per_length = local.cap_per_length;
-      if (const std::string_view reason = bank_rejection(ctx.device, ctx.cell, global, spec, cache, *g.route);
-          !reason.empty()) {
-        invalid(reason);
+      const BankScreen screen = screen_bank(ctx.device, ctx.cell, global, spec, cache, *g.route);
+      if (!screen.rejection.empty()) {
+        invalid(screen.rejection);
+        continue;
+      }
+      if (!p.collect && !objective) {
+        // NVSim's search ranks by the figures alone: a bank is built only for a new best.
+        ++out.valid;
+        for (std::size_t i = 0; i < kTargets.size(); ++i)
+          out.best_metric[i] = std::min(out.best_metric[i], metric(screen, kTargets[i]));
+        if (!limits.admit(screen)) continue;
+        const double value = metric(screen, target);
+        if (value < p.best_value || (value == p.best_value && order < p.best_order))
+          keep_best(value, order,
+                    evaluate(ctx, spec, static_cast<BufferDesignStyle>(m.style), local, global, &cache, &*g.route));
         continue;
       }
     }
@@ -588,18 +612,8 @@ void search_item(const Context& ctx, const ArrayJob& job, OptimizationTarget tar
       continue;
     }
     const double value = metric(bank, target);
-    if (value < p.best_value || (value == p.best_value && order < p.best_order)) {
-      p.best_value = value;
-      p.best_order = order;
-      out.found = true;
-      out.best.spec = spec;
-      out.best.buffer_style = static_cast<BufferDesignStyle>(m.style);
-      out.best.local_wire = local_choice;
-      out.best.global_wire = global_choice;
-      out.best.bank = std::move(bank);
-      // The cache reuses its storage for the next mat choice: the best keeps its own copy.
-      out.best.bank.mat = std::make_shared<const Mat>(*out.best.bank.mat);
-    }
+    if (value < p.best_value || (value == p.best_value && order < p.best_order))
+      keep_best(value, order, std::move(bank));
   }
 }
 

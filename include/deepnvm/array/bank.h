@@ -124,12 +124,17 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
 Bank evaluate_bus_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
                        const BankSpec& spec, MatCache* cache = nullptr);
 
-/// @brief The reason evaluate_bank() would reject `spec` under `route` (empty: it would not), found
-/// without building the bank or its tree. Most organisations of a large array fail the aspect-ratio
-/// rule once the mat is known, so a search asks this first. The mat goes into `cache` either way.
-std::string_view bank_rejection(const circuit::DeviceModel& device, const ArrayCell& cell,
-                                const circuit::WireModel& global_wire, const BankSpec& spec, MatCache& cache,
-                                const BankRoute& route);
+/// @brief What a search ranks an organisation by: evaluate_bank()'s verdict on `spec` under `route`
+/// and, for a legal bank, its figures (the same arithmetic, so the same bits), without building the
+/// bank, copying its mat or keeping its tree. The mat goes into `cache` either way.
+struct BankScreen {
+  std::string_view rejection;  // empty: legal
+  double read_latency = 0.0, write_latency = 0.0, read_energy = 0.0, write_energy = 0.0;
+  double leakage = 0.0, height = 0.0, width = 0.0;
+  double area() const { return height * width; }
+};
+BankScreen screen_bank(const circuit::DeviceModel& device, const ArrayCell& cell, const circuit::WireModel& global_wire,
+                       const BankSpec& spec, MatCache& cache, const BankRoute& route);
 
 /// @brief Sizes the mat of a bank (or takes it from `cache`, if given) and its timing for the
 /// ideal input edge both bank kinds apply.
