@@ -107,26 +107,29 @@ bool route_tree(Bank& b, TreeRouting& r) {
 // Segment lengths: the deepest vertical segment is half a mat high, the deepest horizontal one a mat
 // wide, each level up doubles, plus half the width of the wire bundles that run beside it
 // [NVSim BankWithHtree::CalculateArea; note §1.4].
-void size_tree(std::array<TreeLevel, kMaxTreeLevels>& hl, int H, std::array<TreeLevel, kMaxTreeLevels>& vl, int V,
-               double mat_height, double mat_width, int sharing, double pitch) {
+using Levels = std::array<TreeLevel, kMaxTreeLevels>;
+using Lengths = std::array<double, kMaxTreeLevels>;
+
+void size_tree(const Levels& hl, int H, const Levels& vl, int V, double mat_height, double mat_width, int sharing,
+               double pitch, Lengths& hlen, Lengths& vlen) {
   auto bundle = [&](int bits) { return std::ceil(static_cast<double>(bits) / sharing) * pitch / 2.0; };
   int h = H - 1, v = V - 1;
-  for (; v > h; --v) vl[v].length = v == V - 1 ? mat_height / 2.0 : vl[v + 1].length * 2.0;
+  for (; v > h; --v) vlen[v] = v == V - 1 ? mat_height / 2.0 : vlen[v + 1] * 2.0;
   for (; v >= 0; --v, --h) {
     if (v == V - 1)
-      vl[v].length = mat_height / 2.0;
+      vlen[v] = mat_height / 2.0;
     else if (h == H - 1)
-      vl[v].length = vl[v + 1].length * 2.0;
+      vlen[v] = vlen[v + 1] * 2.0;
     else
-      vl[v].length = vl[v + 1].length * 2.0 + bundle(hl[h + 1].bits());
+      vlen[v] = vlen[v + 1] * 2.0 + bundle(hl[h + 1].bits());
     if (h == H - 1) {
-      hl[h].length = mat_width;
-      for (int i = v; i < V; ++i) hl[h].length += bundle(vl[i].bits());
+      hlen[h] = mat_width;
+      for (int i = v; i < V; ++i) hlen[h] += bundle(vl[i].bits());
     } else {
-      hl[h].length = hl[h + 1].length * 2.0 + bundle(vl[v].bits());
+      hlen[h] = hlen[h + 1] * 2.0 + bundle(vl[v].bits());
     }
   }
-  for (; h >= 0; --h) hl[h].length = h == H - 1 ? mat_width : hl[h + 1].length * 2.0;
+  for (; h >= 0; --h) hlen[h] = h == H - 1 ? mat_width : hlen[h + 1] * 2.0;
 }
 
 // The tree's share: reads cross each level twice (address in, data out), writes once; in fast-mode
@@ -137,14 +140,13 @@ struct TreeSums {
   double read_latency = 0.0, write_latency = 0.0, read_energy = 0.0, write_energy = 0.0, leakage = 0.0;
 };
 
-TreeSums tree_sums(const std::array<TreeLevel, kMaxTreeLevels>& hl, int H,
-                   const std::array<TreeLevel, kMaxTreeLevels>& vl, int V, const circuit::WireModel& global_wire,
-                   const BankSpec& spec) {
+TreeSums tree_sums(const Levels& hl, const Lengths& hlen, int H, const Levels& vl, const Lengths& vlen, int V,
+                   const circuit::WireModel& global_wire, const BankSpec& spec) {
   TreeSums t;
   const double beta = spec.write_energy_divisor;
   const bool fixed = spec.subarray.compat == Compat::fixed;
-  auto add_level = [&](const TreeLevel& level) {
-    const circuit::WireFigures w = circuit::wire_figures(global_wire, level.length);
+  auto add_level = [&](const TreeLevel& level, double length) {
+    const circuit::WireFigures w = circuit::wire_figures(global_wire, length);
     t.read_latency += 2.0 * w.delay;
     t.write_latency += w.delay;
     const double switching = w.energy * level.active_wires * level.bits();
@@ -156,8 +158,8 @@ TreeSums tree_sums(const std::array<TreeLevel, kMaxTreeLevels>& hl, int H,
       t.write_energy += switching / beta;
     t.leakage += w.leakage * level.total_wires * level.bits();
   };
-  for (int i = 0; i < H; ++i) add_level(hl[i]);
-  for (int i = 0; i < V; ++i) add_level(vl[i]);
+  for (int i = 0; i < H; ++i) add_level(hl[i], hlen[i]);
+  for (int i = 0; i < V; ++i) add_level(vl[i], vlen[i]);
   return t;
 }
 
@@ -300,9 +302,10 @@ BankScreen screen_bank(const circuit::DeviceModel& device, const ArrayCell& cell
     return out;
   }
   // evaluate_bank's arithmetic, operation for operation, so that the figures are the same bits.
-  std::array<TreeLevel, kMaxTreeLevels> hl = route.horizontal, vl = route.vertical;
-  size_tree(hl, route.horizontal_levels, vl, route.vertical_levels, mat.height, mat.width, f.sharing, f.pitch);
-  const TreeSums t = tree_sums(hl, route.horizontal_levels, vl, route.vertical_levels, global_wire, spec);
+  const int H = route.horizontal_levels, V = route.vertical_levels;
+  Lengths hlen, vlen;
+  size_tree(route.horizontal, H, route.vertical, V, mat.height, mat.width, f.sharing, f.pitch, hlen, vlen);
+  const TreeSums t = tree_sums(route.horizontal, hlen, H, route.vertical, vlen, V, global_wire, spec);
   const int active_mats =
       std::min(spec.active_mat_rows, spec.mat_rows) * std::min(spec.active_mat_columns, spec.mat_columns);
   out.read_latency = entry.timing.read_latency;
@@ -354,8 +357,11 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
     b.reject(kAspectRatio);
     return b;
   }
+  Lengths hlen, vlen;
   size_tree(b.horizontal, b.horizontal_levels, b.vertical, b.vertical_levels, b.mat->height, b.mat->width, f.sharing,
-            f.pitch);
+            f.pitch, hlen, vlen);
+  for (int i = 0; i < b.horizontal_levels; ++i) b.horizontal[i].length = hlen[i];
+  for (int i = 0; i < b.vertical_levels; ++i) b.vertical[i].length = vlen[i];
 
   // NVSim drives the mat with an ideal (infinitely fast) input edge.
   const int active_mats = active_mat_rows * active_mat_columns;
@@ -372,7 +378,8 @@ Bank evaluate_bank(const circuit::DeviceModel& device, const ArrayCell& cell, co
   b.cell_reset_energy = b.mat->cell_reset_energy * active_mats;
   b.leakage = b.mat->leakage * spec.mat_rows * spec.mat_columns;
 
-  const TreeSums t = tree_sums(b.horizontal, b.horizontal_levels, b.vertical, b.vertical_levels, global_wire, spec);
+  const TreeSums t =
+      tree_sums(b.horizontal, hlen, b.horizontal_levels, b.vertical, vlen, b.vertical_levels, global_wire, spec);
   b.tree_read_latency = t.read_latency;
   b.tree_write_latency = t.write_latency;
   b.tree_read_energy = t.read_energy;
