@@ -1,67 +1,189 @@
 // SPDX-License-Identifier: MIT
 // deepnvm accel rtl: the synthesizable Verilog of one processing element of the accelerator template.
+// deepnvm accel characterize: that PE synthesized with yosys and costed with the analytical gate library.
+#include <unistd.h>
+
+#include <filesystem>
 #include <memory>
 #include <optional>
 
 #include <fmt/format.h>
 
 #include "app.h"
+#include "deepnvm/accel/characterize.h"
 #include "deepnvm/accel/rtl.h"
 #include "deepnvm/core/atomic_file.h"
 #include "deepnvm/core/error.h"
+#include "deepnvm/core/quantity.h"
 #include "deepnvm/report/json_output.h"
+#include "deepnvm/report/table.h"
+#include "deepnvm/tech/technology.h"
 
 namespace deepnvm::cli {
 
 namespace {
 
-struct AccelArgs {
+struct PeArgs {
   std::string pe;
   std::optional<int> act_bits, weight_bits, acc_bits;
   std::string overflow = "wrap";
+};
+
+void add_pe_options(CLI::App* sub, PeArgs& a) {
+  sub->add_option("--pe", a.pe, "PE type: int16, int8, int4, light1 or light2")->required();
+  sub->add_option("--act-bits", a.act_bits, "Activation width (default: the type's)");
+  sub->add_option("--weight-bits", a.weight_bits, "Integer weight width, or exponent bits per LightPE term");
+  sub->add_option("--acc-bits", a.acc_bits, "Accumulator width (default: the type's)");
+  sub->add_option("--overflow", a.overflow, "Accumulator overflow: wrap or saturate")->default_str("wrap");
+}
+
+accel::PeSpec pe_of(const PeArgs& a) {
+  const SourceLocation where{"<command line>", 0};
+  accel::PeSpec pe = accel::named_pe(a.pe, where);
+  if (a.act_bits) pe.act_bits = *a.act_bits;
+  if (a.weight_bits) pe.weight_bits = *a.weight_bits;
+  if (a.acc_bits) pe.acc_bits = *a.acc_bits;
+  if (a.overflow == "saturate")
+    pe.overflow = accel::Overflow::saturate;
+  else if (a.overflow != "wrap")
+    throw ConfigError(where, "overflow", "expected wrap or saturate, got '{}'", a.overflow);
+  accel::validate(pe, where);
+  return pe;
+}
+
+double quantity_option(const std::string& text, Dimension d, const std::string& option) {
+  try {
+    return parse_quantity(text, d);
+  } catch (const UnitError& e) {
+    throw ConfigError({"<command line>", 0}, option, e.what());
+  }
+}
+
+struct RtlArgs {
+  PeArgs pe;
   std::string out;
 };
+
+struct CharacterizeArgs {
+  PeArgs pe;
+  std::string node = "16 nm", roadmap = "hp", temperature = "350 K", work;
+  std::size_t macs = 1 << 15;
+  std::uint64_t seed = 1;
+};
+
+void run_rtl(const RtlArgs& args, const Context& ctx) {
+  const accel::PeSpec pe = pe_of(args.pe);
+  const std::string verilog = accel::pe_verilog(pe);
+  if (!args.out.empty()) write_file_atomic(args.out, verilog);
+  if (ctx.options.json) {
+    nlohmann::ordered_json doc = json_document("accel rtl");
+    doc["module"] = accel::pe_module_name(pe);
+    doc["weight_code_bits"] = accel::weight_code_bits(pe);
+    if (args.out.empty())
+      doc["verilog"] = verilog;
+    else
+      doc["file"] = args.out;
+    print(json_text(doc));
+  } else if (args.out.empty()) {
+    print(verilog);
+  } else {
+    print(fmt::format("{}: module {}", args.out, accel::pe_module_name(pe)));
+  }
+}
+
+void run_characterize(const CharacterizeArgs& args, const Context& ctx) {
+  const accel::PeSpec pe = pe_of(args.pe);
+  const double node = quantity_option(args.node, dim::length, "--node");
+  const double temperature = quantity_option(args.temperature, dim::temperature, "--temperature");
+  if (!(node > 0.0))
+    throw ConfigError({"<command line>", 0}, "--node", "expected a positive node, got '{}'", args.node);
+  if (!(temperature > 0.0 && temperature <= 1000.0))
+    throw ConfigError({"<command line>", 0}, "--temperature", "expected 0 K < T <= 1000 K, got '{}'", args.temperature);
+  if (args.macs < 64) throw ConfigError({"<command line>", 0}, "--macs", "expected at least 64, got {}", args.macs);
+  const Technology technology = find_technology(ctx.data_dir, default_table_set(node), node);
+  const circuit::DeviceModel device = circuit::make_device_model(technology, args.roadmap, temperature);
+  const accel::GateLibrary library = accel::gate_library(device);
+
+  // yosys's files go to --work, or to a scratch folder removed afterwards.
+  const bool keep = !args.work.empty();
+  const std::filesystem::path work =
+      keep ? std::filesystem::path(args.work)
+           : std::filesystem::temp_directory_path() / fmt::format("deepnvm-synth-{}-{}", getpid(), accel::pe_name(pe));
+  struct Cleanup {
+    std::filesystem::path dir;
+    bool keep;
+    ~Cleanup() {
+      std::error_code ec;
+      if (!keep) std::filesystem::remove_all(dir, ec);
+    }
+  } cleanup{work, keep};
+  const accel::GateNetlist netlist = accel::synthesize_pe(pe, work);
+  accel::OperandStream stream;
+  stream.macs = args.macs;
+  stream.seed = args.seed;
+  const accel::PeFigures f = accel::characterize(pe, netlist, library, stream);
+
+  if (ctx.options.json) {
+    nlohmann::ordered_json doc = json_document("accel characterize");
+    doc["pe"] = accel::pe_name(pe);
+    doc["node_m"] = node;
+    doc["technology"] = technology.name;
+    doc["roadmap"] = args.roadmap;
+    doc["temperature_k"] = temperature;
+    doc["vdd_v"] = library.vdd;
+    doc["gates"] = {{"total", f.gates}, {"inv", f.inverters}, {"nand2", f.nand2}, {"nor2", f.nor2}};
+    doc["area_m2"] = f.area;
+    doc["leakage_w"] = f.leakage;
+    doc["critical_path_s"] = f.critical_path;
+    doc["energy_per_mac_j"] = f.energy_per_mac;
+    doc["toggles_per_mac"] = f.toggles_per_mac;
+    doc["macs_checked"] = f.macs_checked;
+    if (keep) doc["work_dir"] = work.string();
+    print(json_text(doc));
+    return;
+  }
+  Table t({"figure", "value"});
+  t.row({"PE", accel::pe_name(pe)});
+  t.row({"node",
+         fmt::format("{} ({}, {}, {}, Vdd {})", format_quantity(node, dim::length), technology.name, args.roadmap,
+                     format_quantity(temperature, dim::temperature), format_quantity(library.vdd, dim::voltage))});
+  t.row({"gates", fmt::format("{} ({} INV, {} NAND2, {} NOR2)", f.gates, f.inverters, f.nand2, f.nor2)});
+  t.row({"area", format_quantity(f.area, dim::area)});
+  t.row({"leakage", format_quantity(f.leakage, dim::power)});
+  t.row({"critical path", format_quantity(f.critical_path, dim::time)});
+  t.row({"dynamic energy / MAC", format_quantity(f.energy_per_mac, dim::energy)});
+  t.row({"toggles / MAC", fmt::format("{:.1f}", f.toggles_per_mac)});
+  t.row({"checked", fmt::format("{} MACs of the netlist equal the reference", f.macs_checked)});
+  print(t.str());
+  print("Gate area only (no wiring or placement); zero-delay activity (no glitches): docs/models/accel.md §4.");
+  if (keep) print(fmt::format("yosys files: {}", work.string()));
+}
 
 }  // namespace
 
 Action add_accel_command(CLI::App& app) {
   auto* accel = app.add_subcommand("accel", "Quantization-aware accelerator template (docs/models/accel.md)");
   accel->require_subcommand(1);
+  auto rtl_args = std::make_shared<RtlArgs>();
   auto* rtl = accel->add_subcommand("rtl", "Verilog of one processing element (one combinational MAC)");
-  auto args = std::make_shared<AccelArgs>();
-  rtl->add_option("--pe", args->pe, "PE type: int16, int8, int4, light1 or light2")->required();
-  rtl->add_option("--act-bits", args->act_bits, "Activation width (default: the type's)");
-  rtl->add_option("--weight-bits", args->weight_bits, "Integer weight width, or exponent bits per LightPE term");
-  rtl->add_option("--acc-bits", args->acc_bits, "Accumulator width (default: the type's)");
-  rtl->add_option("--overflow", args->overflow, "Accumulator overflow: wrap or saturate")->default_str("wrap");
-  rtl->add_option("--out", args->out, "Write the Verilog to this file (default: stdout)");
-  return [args](const Context& ctx) {
-    const SourceLocation where{"<command line>", 0};
-    accel::PeSpec pe = accel::named_pe(args->pe, where);
-    if (args->act_bits) pe.act_bits = *args->act_bits;
-    if (args->weight_bits) pe.weight_bits = *args->weight_bits;
-    if (args->acc_bits) pe.acc_bits = *args->acc_bits;
-    if (args->overflow == "saturate")
-      pe.overflow = accel::Overflow::saturate;
-    else if (args->overflow != "wrap")
-      throw ConfigError(where, "overflow", "expected wrap or saturate, got '{}'", args->overflow);
-    accel::validate(pe, where);
-    const std::string verilog = accel::pe_verilog(pe);
-    if (!args->out.empty()) write_file_atomic(args->out, verilog);
-    if (ctx.options.json) {
-      nlohmann::ordered_json doc = json_document("accel rtl");
-      doc["module"] = accel::pe_module_name(pe);
-      doc["weight_code_bits"] = accel::weight_code_bits(pe);
-      if (args->out.empty())
-        doc["verilog"] = verilog;
-      else
-        doc["file"] = args->out;
-      print(json_text(doc));
-    } else if (args->out.empty()) {
-      print(verilog);
-    } else {
-      print(fmt::format("{}: module {}", args->out, accel::pe_module_name(pe)));
-    }
+  add_pe_options(rtl, rtl_args->pe);
+  rtl->add_option("--out", rtl_args->out, "Write the Verilog to this file (default: stdout)");
+
+  auto ch_args = std::make_shared<CharacterizeArgs>();
+  auto* ch = accel->add_subcommand(
+      "characterize", "Synthesize one PE with yosys; area, leakage, delay and energy per MAC from the gate library");
+  add_pe_options(ch, ch_args->pe);
+  ch->add_option("--node", ch_args->node, "Technology node")->capture_default_str();
+  ch->add_option("--roadmap", ch_args->roadmap, "Device flavour: hp, lstp or lop")->capture_default_str();
+  ch->add_option("--temperature", ch_args->temperature, "Operating temperature")->capture_default_str();
+  ch->add_option("--macs", ch_args->macs, "MACs of the activity simulation")->capture_default_str();
+  ch->add_option("--seed", ch_args->seed, "Seed of the operand stream")->capture_default_str();
+  ch->add_option("--work", ch_args->work, "Keep yosys's files (pe.v, synth.ys, netlist.json, yosys.log) here");
+  return [rtl, rtl_args, ch_args](const Context& ctx) {
+    if (rtl->parsed())
+      run_rtl(*rtl_args, ctx);
+    else
+      run_characterize(*ch_args, ctx);
   };
 }
 

@@ -2,11 +2,6 @@
 // Plots of a study: gnuplot data files and scripts, and the images drawn by running gnuplot.
 #include "deepnvm/study/study_plots.h"
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -17,6 +12,7 @@
 
 #include "deepnvm/core/atomic_file.h"
 #include "deepnvm/core/error.h"
+#include "deepnvm/core/process.h"
 
 namespace deepnvm::study {
 
@@ -243,31 +239,7 @@ Plot energy_breakdown(const StudyResults& res) {
 // exit status (-1: could not start; 128+N: killed by signal N).
 int run_gnuplot(const std::filesystem::path& gnuplot, const std::filesystem::path& dir, const std::string& outbase,
                 const std::string& script_name, const std::filesystem::path& log) {
-  const std::string prog = gnuplot.string(), dirs = dir.string(), logs = log.string();
-  const std::string expr = fmt::format("outbase='{}'", outbase);
-  std::vector<char*> argv{const_cast<char*>(prog.c_str()), const_cast<char*>("-e"), const_cast<char*>(expr.c_str()),
-                          const_cast<char*>(script_name.c_str()), nullptr};
-  const pid_t pid = fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
-    // Child: only async-signal-safe calls.
-    if (chdir(dirs.c_str()) != 0) _exit(126);
-    const int null = open("/dev/null", O_RDWR);
-    const int err = open(logs.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (null >= 0) {
-      dup2(null, STDIN_FILENO);
-      dup2(null, STDOUT_FILENO);
-    }
-    if (err >= 0) dup2(err, STDERR_FILENO);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return -1;
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
+  return run_program({gnuplot.string(), "-e", fmt::format("outbase='{}'", outbase), script_name}, dir, {}, log);
 }
 
 std::string first_lines(const std::filesystem::path& file, int n) {
@@ -291,19 +263,6 @@ std::vector<Plot> study_plots(const StudyResults& res) {
   if (!res.scalability.empty()) plots.push_back(scalability_curves(res));
   if (!res.iso_capacity.empty()) plots.push_back(energy_breakdown(res));
   return plots;
-}
-
-std::filesystem::path find_program(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  if (!path) return {};
-  std::stringstream ss(path);
-  std::string entry;
-  while (std::getline(ss, entry, ':')) {
-    const std::filesystem::path candidate = std::filesystem::path(entry.empty() ? "." : entry) / name;
-    std::error_code ec;
-    if (std::filesystem::is_regular_file(candidate, ec) && access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return {};
 }
 
 PlotOutcome write_plots(const StudyResults& results, const std::filesystem::path& dir, std::filesystem::path gnuplot) {

@@ -12,7 +12,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include "deepnvm/core/process.h"
 
 #include "cli_fixture.h"
 #include "reference_data.h"
@@ -419,6 +421,30 @@ TEST_F(Cli, AccelRtlWritesTheModuleAndRejectsUnknownTypes) {
                      {"<command line>", "int12", "int16, int8, int4, light1 or light2"});
   expect_input_error({"accel", "rtl", "--pe", "int8", "--overflow", "clamp"}, {"overflow", "clamp"});
   expect_input_error({"accel", "rtl", "--pe", "int16", "--acc-bits", "8"}, {"<command line>", "acc_bits"});
+}
+
+TEST_F(Cli, AccelCharacterizeSynthesizesAndCostsAPe) {
+  // Bad options fail before yosys is needed.
+  expect_input_error({"accel", "characterize", "--pe", "int4", "--node", "16 parsecs"}, {"--node"});
+  expect_input_error({"accel", "characterize", "--pe", "int4", "--macs", "10"}, {"--macs", "64"});
+  if (deepnvm::find_program("yosys").empty()) {
+    const char* ci = std::getenv("CI");
+    if (ci && std::string(ci) == "true") FAIL() << "yosys is not on PATH (scripts/install-deps installs it)";
+    GTEST_SKIP() << "yosys is not on PATH";
+  }
+  Result r = run({"accel", "characterize", "--pe", "int4", "--macs", "1024", "--work", "synth", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["pe"], "int_a4_w4_acc16_wrap");
+  EXPECT_EQ(doc["macs_checked"], 1024);
+  EXPECT_GT(doc["area_m2"].get<double>(), 0.0);
+  EXPECT_GT(doc["energy_per_mac_j"].get<double>(), 0.0);
+  EXPECT_EQ(doc["gates"]["total"].get<int>(),
+            doc["gates"]["inv"].get<int>() + doc["gates"]["nand2"].get<int>() + doc["gates"]["nor2"].get<int>());
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "synth" / "netlist.json"));
+  r = run({"accel", "characterize", "--pe", "light1", "--macs", "1024"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("equal the reference"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -14,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include "deepnvm/core/process.h"
+
 #include "deepnvm/study/study.h"
 #include "deepnvm/study/study_plots.h"
 

@@ -30,9 +30,6 @@ struct Plot {
 /// records), `scalability` (if it has a sweep) and `energy_breakdown`. Pure; nothing is written.
 std::vector<Plot> study_plots(const StudyResults& results);
 
-/// @brief The directory entry of `name` on `$PATH` that is an executable file, or empty.
-std::filesystem::path find_program(const std::string& name);
-
 /// What writing the plots did.
 struct PlotOutcome {
   bool rendered = false;                      ///< gnuplot was found and run
