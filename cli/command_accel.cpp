@@ -11,9 +11,11 @@
 
 #include "app.h"
 #include "deepnvm/accel/characterize.h"
+#include "deepnvm/accel/pe_model.h"
 #include "deepnvm/accel/rtl.h"
 #include "deepnvm/core/atomic_file.h"
 #include "deepnvm/core/error.h"
+#include "deepnvm/core/progress.h"
 #include "deepnvm/core/quantity.h"
 #include "deepnvm/report/json_output.h"
 #include "deepnvm/report/table.h"
@@ -71,6 +73,47 @@ struct CharacterizeArgs {
   std::uint64_t seed = 1;
 };
 
+struct FitArgs {
+  std::string node = "16 nm", roadmap = "hp", temperature = "350 K", overflow = "wrap", out, samples;
+  std::size_t macs = 1 << 14;
+};
+
+// The gate library at the node, flavour and temperature of the options (ConfigError for bad values).
+struct NodeChoice {
+  double node = 0.0, temperature = 0.0;
+  std::string technology;
+  accel::GateLibrary library;
+};
+
+NodeChoice node_choice(const std::string& node_text, const std::string& roadmap, const std::string& temperature_text,
+                       const std::filesystem::path& data_dir) {
+  NodeChoice c;
+  c.node = quantity_option(node_text, dim::length, "--node");
+  c.temperature = quantity_option(temperature_text, dim::temperature, "--temperature");
+  if (!(c.node > 0.0))
+    throw ConfigError({"<command line>", 0}, "--node", "expected a positive node, got '{}'", node_text);
+  if (!(c.temperature > 0.0 && c.temperature <= 1000.0))
+    throw ConfigError({"<command line>", 0}, "--temperature", "expected 0 K < T <= 1000 K, got '{}'", temperature_text);
+  const Technology technology = find_technology(data_dir, default_table_set(c.node), c.node);
+  c.technology = technology.name;
+  c.library = accel::gate_library(circuit::make_device_model(technology, roadmap, c.temperature));
+  return c;
+}
+
+// A scratch folder for yosys, removed when it goes out of scope (unless kept).
+struct WorkDir {
+  std::filesystem::path dir;
+  bool keep = false;
+  ~WorkDir() {
+    std::error_code ec;
+    if (!keep) std::filesystem::remove_all(dir, ec);
+  }
+};
+
+std::filesystem::path scratch_dir(const std::string& what) {
+  return std::filesystem::temp_directory_path() / fmt::format("deepnvm-synth-{}-{}", getpid(), what);
+}
+
 void run_rtl(const RtlArgs& args, const Context& ctx) {
   const accel::PeSpec pe = pe_of(args.pe);
   const std::string verilog = accel::pe_verilog(pe);
@@ -93,30 +136,15 @@ void run_rtl(const RtlArgs& args, const Context& ctx) {
 
 void run_characterize(const CharacterizeArgs& args, const Context& ctx) {
   const accel::PeSpec pe = pe_of(args.pe);
-  const double node = quantity_option(args.node, dim::length, "--node");
-  const double temperature = quantity_option(args.temperature, dim::temperature, "--temperature");
-  if (!(node > 0.0))
-    throw ConfigError({"<command line>", 0}, "--node", "expected a positive node, got '{}'", args.node);
-  if (!(temperature > 0.0 && temperature <= 1000.0))
-    throw ConfigError({"<command line>", 0}, "--temperature", "expected 0 K < T <= 1000 K, got '{}'", args.temperature);
   if (args.macs < 64) throw ConfigError({"<command line>", 0}, "--macs", "expected at least 64, got {}", args.macs);
-  const Technology technology = find_technology(ctx.data_dir, default_table_set(node), node);
-  const circuit::DeviceModel device = circuit::make_device_model(technology, args.roadmap, temperature);
-  const accel::GateLibrary library = accel::gate_library(device);
+  const NodeChoice at = node_choice(args.node, args.roadmap, args.temperature, ctx.data_dir);
+  const double node = at.node, temperature = at.temperature;
+  const accel::GateLibrary& library = at.library;
 
   // yosys's files go to --work, or to a scratch folder removed afterwards.
   const bool keep = !args.work.empty();
-  const std::filesystem::path work =
-      keep ? std::filesystem::path(args.work)
-           : std::filesystem::temp_directory_path() / fmt::format("deepnvm-synth-{}-{}", getpid(), accel::pe_name(pe));
-  struct Cleanup {
-    std::filesystem::path dir;
-    bool keep;
-    ~Cleanup() {
-      std::error_code ec;
-      if (!keep) std::filesystem::remove_all(dir, ec);
-    }
-  } cleanup{work, keep};
+  const WorkDir cleanup{keep ? std::filesystem::path(args.work) : scratch_dir(accel::pe_name(pe)), keep};
+  const std::filesystem::path& work = cleanup.dir;
   const accel::GateNetlist netlist = accel::synthesize_pe(pe, work);
   accel::OperandStream stream;
   stream.macs = args.macs;
@@ -127,7 +155,7 @@ void run_characterize(const CharacterizeArgs& args, const Context& ctx) {
     nlohmann::ordered_json doc = json_document("accel characterize");
     doc["pe"] = accel::pe_name(pe);
     doc["node_m"] = node;
-    doc["technology"] = technology.name;
+    doc["technology"] = at.technology;
     doc["roadmap"] = args.roadmap;
     doc["temperature_k"] = temperature;
     doc["vdd_v"] = library.vdd;
@@ -145,7 +173,7 @@ void run_characterize(const CharacterizeArgs& args, const Context& ctx) {
   Table t({"figure", "value"});
   t.row({"PE", accel::pe_name(pe)});
   t.row({"node",
-         fmt::format("{} ({}, {}, {}, Vdd {})", format_quantity(node, dim::length), technology.name, args.roadmap,
+         fmt::format("{} ({}, {}, {}, Vdd {})", format_quantity(node, dim::length), at.technology, args.roadmap,
                      format_quantity(temperature, dim::temperature), format_quantity(library.vdd, dim::voltage))});
   t.row({"gates", fmt::format("{} ({} INV, {} NAND2, {} NOR2)", f.gates, f.inverters, f.nand2, f.nor2)});
   t.row({"area", format_quantity(f.area, dim::area)});
@@ -157,6 +185,74 @@ void run_characterize(const CharacterizeArgs& args, const Context& ctx) {
   print(t.str());
   print("Gate area only (no wiring or placement); zero-delay activity (no glitches): docs/models/accel.md §4.");
   if (keep) print(fmt::format("yosys files: {}", work.string()));
+}
+
+void run_fit(const FitArgs& args, const Context& ctx) {
+  const NodeChoice at = node_choice(args.node, args.roadmap, args.temperature, ctx.data_dir);
+  if (args.overflow != "wrap" && args.overflow != "saturate")
+    throw ConfigError({"<command line>", 0}, "--overflow", "expected wrap or saturate, got '{}'", args.overflow);
+  const accel::Overflow overflow = args.overflow == "wrap" ? accel::Overflow::wrap : accel::Overflow::saturate;
+  if (args.macs < 64) throw ConfigError({"<command line>", 0}, "--macs", "expected at least 64, got {}", args.macs);
+  std::vector<std::pair<accel::PeKind, std::vector<accel::PeSpec>>> grids;
+  std::size_t total = 0;
+  for (const accel::PeKind kind : {accel::PeKind::int_mac, accel::PeKind::light1, accel::PeKind::light2}) {
+    grids.emplace_back(kind, accel::fit_grid(kind, overflow));
+    total += grids.back().second.size();
+  }
+  Progress bar("synthesizing PEs", total, Progress::on_terminal(ctx.options.quiet));
+  accel::PeModels models;
+  models.node = at.node;
+  models.roadmap = args.roadmap;
+  models.temperature = at.temperature;
+  models.tool = accel::yosys_version() + ": synth -flatten; abc -g cmos2; costed with deepnvm's gate library";
+  accel::OperandStream stream;
+  stream.macs = args.macs;
+  std::size_t samples = 0;
+  std::string csv =
+      "kind,overflow,act_bits,weight_bits,acc_bits,held_out,gates,area_m2,leakage_w,critical_path_s,energy_per_mac_j\n";
+  std::vector<std::pair<std::vector<accel::PeSample>, std::vector<accel::PeSample>>> sets;  // train, held out
+  for (const auto& [kind, grid] : grids) {
+    auto& [train, held_out] = sets.emplace_back();
+    for (std::size_t i = 0; i < grid.size(); ++i) {
+      const WorkDir work{scratch_dir(accel::pe_name(grid[i])), false};
+      const accel::GateNetlist netlist = accel::synthesize_pe(grid[i], work.dir);
+      const accel::PeFigures f = accel::characterize(grid[i], netlist, at.library, stream);
+      // Every fourth design (in grid order) is held out to measure the fit.
+      (i % 4 == 3 ? held_out : train).emplace_back(grid[i], f);
+      csv += fmt::format("{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g}\n", accel::kind_name(grid[i].kind),
+                         args.overflow, grid[i].act_bits, grid[i].weight_bits, grid[i].acc_bits, i % 4 == 3 ? 1 : 0,
+                         f.gates, f.area, f.leakage, f.critical_path, f.energy_per_mac);
+      bar.advance();
+    }
+    samples += grid.size();
+  }
+  bar.finish();
+  // The samples first: they are the data behind the fit, worth keeping even if a fit fails.
+  if (!args.samples.empty()) write_file_atomic(args.samples, csv);
+  for (const auto& [train, held_out] : sets) models.models.push_back(accel::fit_pe_model(train, held_out));
+  models.source = fmt::format(
+      "deepnvm accel fit --node '{}' --roadmap {} --temperature '{}' --overflow {} --macs {}: {} designs "
+      "synthesized with yosys and characterized (accel/characterize.h), every fourth held out{}",
+      args.node, args.roadmap, args.temperature, args.overflow, args.macs, samples,
+      args.samples.empty() ? "" : fmt::format("; every design's figures: {}", args.samples));
+  if (!args.out.empty()) write_file_atomic(args.out, accel::to_yaml(models));
+  if (ctx.options.json) {
+    nlohmann::ordered_json doc = json_document("accel fit");
+    doc["models"] = accel::PeModels::schema().to_json(models);
+    if (!args.out.empty()) doc["file"] = args.out;
+    print(json_text(doc));
+    return;
+  }
+  Table t({"kind", "fit / held out", "area", "leakage", "critical path", "energy / MAC"});
+  const auto errors = [](const accel::FigureFit& f) {
+    return fmt::format("{:.1f} % / {:.1f} %", 100.0 * f.mean_error, 100.0 * f.max_error);
+  };
+  for (const accel::PeModelFit& m : models.models)
+    t.row({m.kind + "/" + m.overflow, fmt::format("{} / {}", m.samples, m.held_out), errors(m.area), errors(m.leakage),
+           errors(m.critical_path), errors(m.energy_per_mac)});
+  print(t.str());
+  print("Held-out relative error, mean / max (goal: 5 % / 15 %).");
+  if (!args.out.empty()) print(fmt::format("models: {}", args.out));
 }
 
 }  // namespace
@@ -179,11 +275,24 @@ Action add_accel_command(CLI::App& app) {
   ch->add_option("--macs", ch_args->macs, "MACs of the activity simulation")->capture_default_str();
   ch->add_option("--seed", ch_args->seed, "Seed of the operand stream")->capture_default_str();
   ch->add_option("--work", ch_args->work, "Keep yosys's files (pe.v, synth.ys, netlist.json, yosys.log) here");
-  return [rtl, rtl_args, ch_args](const Context& ctx) {
+
+  auto fit_args = std::make_shared<FitArgs>();
+  auto* fit = accel->add_subcommand(
+      "fit", "Synthesize and characterize a grid of PEs per kind; fit the PE models (held-out errors)");
+  fit->add_option("--node", fit_args->node, "Technology node")->capture_default_str();
+  fit->add_option("--roadmap", fit_args->roadmap, "Device flavour: hp, lstp or lop")->capture_default_str();
+  fit->add_option("--temperature", fit_args->temperature, "Operating temperature")->capture_default_str();
+  fit->add_option("--overflow", fit_args->overflow, "Accumulator overflow: wrap or saturate")->capture_default_str();
+  fit->add_option("--macs", fit_args->macs, "MACs of each activity simulation")->capture_default_str();
+  fit->add_option("--out", fit_args->out, "Write the models (kind: pe_models YAML) to this file");
+  fit->add_option("--samples", fit_args->samples, "Write every characterized design (CSV) to this file");
+  return [rtl, ch, rtl_args, ch_args, fit_args](const Context& ctx) {
     if (rtl->parsed())
       run_rtl(*rtl_args, ctx);
-    else
+    else if (ch->parsed())
       run_characterize(*ch_args, ctx);
+    else
+      run_fit(*fit_args, ctx);
   };
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "deepnvm/accel/netlist.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -178,6 +180,19 @@ GateNetlist synthesize_pe(const PeSpec& pe, const std::filesystem::path& work_di
   std::stringstream json;
   json << in.rdbuf();
   return parse_yosys_json(json.str(), (work_dir / "netlist.json").string());
+}
+
+std::string yosys_version() {
+  const std::filesystem::path yosys = find_program("yosys");
+  const auto out = std::filesystem::temp_directory_path() / fmt::format("deepnvm-yosys-version-{}", getpid());
+  std::string line;
+  if (!yosys.empty() && run_program({yosys.string(), "-V"}, {}, out) == 0) {
+    std::ifstream in(out);
+    std::getline(in, line);
+  }
+  std::error_code ec;
+  std::filesystem::remove(out, ec);
+  return line.empty() ? "yosys (version unknown)" : line;
 }
 
 }  // namespace deepnvm::accel

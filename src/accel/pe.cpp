@@ -25,7 +25,8 @@ std::int64_t light_term(std::uint64_t code, int exponent_bits) {
   return (code >> exponent_bits) & 1 ? -magnitude : magnitude;
 }
 
-// Bits of the largest |product| plus its sign.
+}  // namespace
+
 int product_bits(const PeSpec& pe) {
   switch (pe.kind) {
     case PeKind::int_mac:
@@ -38,15 +39,13 @@ int product_bits(const PeSpec& pe) {
   return 0;
 }
 
-}  // namespace
-
 PeSpec named_pe(std::string_view name, const SourceLocation& where) {
   static const std::array<std::pair<std::string_view, PeSpec>, 5> kNamed{{
       {"int16", {PeKind::int_mac, 16, 16, 40, Overflow::wrap}},
       {"int8", {PeKind::int_mac, 8, 8, 24, Overflow::wrap}},
       {"int4", {PeKind::int_mac, 4, 4, 16, Overflow::wrap}},
       {"light1", {PeKind::light1, 8, 3, 24, Overflow::wrap}},
-      {"light2", {PeKind::light2, 8, 3, 24, Overflow::wrap}},
+      {"light2", {PeKind::light2, 8, 3, 25, Overflow::wrap}},
   }};
   for (const auto& [n, spec] : kNamed)
     if (n == name) return spec;

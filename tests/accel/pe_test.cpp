@@ -61,10 +61,10 @@ TEST(Pe, BadSpecsAreConfigErrors) {
 TEST(Rtl, ModuleHasThePortsOfTheSpec) {
   const PeSpec pe = named_pe("light2");
   const std::string v = pe_verilog(pe);
-  EXPECT_NE(v.find("module pe_light2_a8_w3_acc24_wrap ("), std::string::npos) << v;
+  EXPECT_NE(v.find("module pe_light2_a8_w3_acc25_wrap ("), std::string::npos) << v;
   EXPECT_NE(v.find("input  signed [7:0] act"), std::string::npos) << v;
   EXPECT_NE(v.find("input         [7:0] wcode"), std::string::npos) << v;
-  EXPECT_NE(v.find("output signed [23:0] acc_out"), std::string::npos) << v;
+  EXPECT_NE(v.find("output signed [24:0] acc_out"), std::string::npos) << v;
   EXPECT_NE(v.find("endmodule"), std::string::npos) << v;
   EXPECT_EQ(v.find('*'), std::string::npos) << "a LightPE must not multiply:\n" << v;
 }

@@ -411,7 +411,7 @@ using namespace deepnvm_cli_test;
 TEST_F(Cli, AccelRtlWritesTheModuleAndRejectsUnknownTypes) {
   Result r = run({"accel", "rtl", "--pe", "light2", "--overflow", "saturate"});
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("module pe_light2_a8_w3_acc24_sat ("), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("module pe_light2_a8_w3_acc25_sat ("), std::string::npos) << r.out;
   r = run({"accel", "rtl", "--pe", "int8", "--acc-bits", "20", "--out", "pe.v", "--json"});
   EXPECT_EQ(r.code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);
@@ -442,6 +442,8 @@ TEST_F(Cli, AccelCharacterizeSynthesizesAndCostsAPe) {
   EXPECT_EQ(doc["gates"]["total"].get<int>(),
             doc["gates"]["inv"].get<int>() + doc["gates"]["nand2"].get<int>() + doc["gates"]["nor2"].get<int>());
   EXPECT_TRUE(std::filesystem::exists(dir_ / "synth" / "netlist.json"));
+  expect_input_error({"accel", "fit", "--overflow", "clamp"}, {"--overflow", "clamp"});
+  expect_input_error({"accel", "fit", "--macs", "1"}, {"--macs"});
   r = run({"accel", "characterize", "--pe", "light1", "--macs", "1024"});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("equal the reference"), std::string::npos) << r.out;

@@ -50,4 +50,7 @@ void evaluate(const GateNetlist& netlist, std::span<std::uint64_t> values);
 /// IoError when yosys is not installed; ModelError with the log's last lines when it fails.
 GateNetlist synthesize_pe(const PeSpec& pe, const std::filesystem::path& work_dir);
 
+/// `yosys -V`'s first line (e.g. "Yosys 0.23 (git sha1 7ce5011c24b)"), or "yosys (version unknown)".
+std::string yosys_version();
+
 }  // namespace deepnvm::accel

@@ -33,14 +33,21 @@ struct PeSpec {
   Overflow overflow = Overflow::wrap;
 };
 
-/// The template's named PE types: int16, int8, int4 (act = weight width, accumulator with room for
-/// 2^8 products), light1 and light2 (8-bit activations, 3-bit exponents: a 4-bit code per term).
+/// The template's named PE types: int16, int8, int4 (act = weight width), light1 and light2 (8-bit
+/// activations, 3-bit exponents: a 4-bit code per term); every accumulator is template_acc_bits().
 /// ConfigError (at `where`) naming the known types otherwise.
 PeSpec named_pe(std::string_view name, const SourceLocation& where = {"<pe>", 0});
 
 /// ConfigError (at `where`) unless widths are in range (activations and int weights 2..32 bits,
 /// exponents 1..5, accumulator 2..62 and wide enough for one product).
 void validate(const PeSpec& pe, const SourceLocation& where = {"<pe>", 0});
+
+/// Bits of the largest |product| plus its sign.
+int product_bits(const PeSpec& pe);
+
+/// The template's accumulator: room for 2^8 full-scale products (product_bits + 8).
+inline constexpr int kAccumulatorHeadroomBits = 8;
+inline int template_acc_bits(const PeSpec& pe) { return product_bits(pe) + kAccumulatorHeadroomBits; }
 
 /// Bits of the weight code the PE reads: weight_bits (int), 1 + weight_bits (light1), twice that (light2).
 int weight_code_bits(const PeSpec& pe);
