@@ -217,11 +217,12 @@ void run_fit(const FitArgs& args, const Context& ctx) {
       const WorkDir work{scratch_dir(accel::pe_name(grid[i])), false};
       const accel::GateNetlist netlist = accel::synthesize_pe(grid[i], work.dir);
       const accel::PeFigures f = accel::characterize(grid[i], netlist, at.library, stream);
-      // Every fourth design (in grid order) is held out to measure the fit.
-      (i % 4 == 3 ? held_out : train).emplace_back(grid[i], f);
+      // A quarter of the designs, spread over the grid, is held out to measure the fit.
+      const bool hold = accel::is_held_out(i);
+      (hold ? held_out : train).emplace_back(grid[i], f);
       csv += fmt::format("{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g}\n", accel::kind_name(grid[i].kind),
-                         args.overflow, grid[i].act_bits, grid[i].weight_bits, grid[i].acc_bits, i % 4 == 3 ? 1 : 0,
-                         f.gates, f.area, f.leakage, f.critical_path, f.energy_per_mac);
+                         args.overflow, grid[i].act_bits, grid[i].weight_bits, grid[i].acc_bits, hold ? 1 : 0, f.gates,
+                         f.area, f.leakage, f.critical_path, f.energy_per_mac);
       bar.advance();
     }
     samples += grid.size();
@@ -232,7 +233,7 @@ void run_fit(const FitArgs& args, const Context& ctx) {
   for (const auto& [train, held_out] : sets) models.models.push_back(accel::fit_pe_model(train, held_out));
   models.source = fmt::format(
       "deepnvm accel fit --node '{}' --roadmap {} --temperature '{}' --overflow {} --macs {}: {} designs "
-      "synthesized with yosys and characterized (accel/characterize.h), every fourth held out{}",
+      "synthesized with yosys and characterized (accel/characterize.h), a quarter held out (is_held_out){}",
       args.node, args.roadmap, args.temperature, args.overflow, args.macs, samples,
       args.samples.empty() ? "" : fmt::format("; every design's figures: {}", args.samples));
   if (!args.out.empty()) write_file_atomic(args.out, accel::to_yaml(models));

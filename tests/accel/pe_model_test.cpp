@@ -41,7 +41,7 @@ std::vector<PeSample> lawful(const std::vector<PeSpec>& grid) {
 TEST(PeModel, FitRecoversDesignsThatFollowALaw) {
   const std::vector<PeSample> all = lawful(fit_grid(PeKind::int_mac, Overflow::wrap));
   std::vector<PeSample> train, held_out;
-  for (std::size_t i = 0; i < all.size(); ++i) (i % 4 == 3 ? held_out : train).push_back(all[i]);
+  for (std::size_t i = 0; i < all.size(); ++i) (is_held_out(i) ? held_out : train).push_back(all[i]);
   const PeModelFit m = fit_pe_model(train, held_out);
   EXPECT_EQ(m.kind, "int");
   EXPECT_EQ(m.samples, static_cast<std::int64_t>(train.size()));

@@ -80,14 +80,23 @@ struct PeEstimate {
 };
 PeEstimate predict(const PeModelFit& fit, const PeSpec& pe);
 
+/// @brief Which quarter (0..3) design `index` of a grid falls in: floor(4 frac(index φ)), the
+/// golden-ratio sequence, which spreads the quarters over the grid without aliasing with its loops
+/// (every fourth design in grid order would be the largest exponent of every LightPE activation).
+/// The cross-validation folds are these quarters of the training designs.
+std::size_t spread_quarter(std::size_t index);
+
+/// Whether `deepnvm accel fit` holds design `index` of a grid out of the fit: quarter 3.
+bool is_held_out(std::size_t index);
+
 /// A characterized design: its spec and figures.
 using PeSample = std::pair<PeSpec, PeFigures>;
 
 /// @brief Fits every figure on `train`: for each basis, least squares (relative error for linear
 /// bases, on ln y for log ones); the basis with the lowest mean relative error in 4-fold
-/// cross-validation on `train` is refitted on all of it. Mean and max relative errors on `held_out`.
-/// All samples must share `train`'s kind and overflow rule; ModelError if a basis has more
-/// coefficients than a fold has designs.
+/// cross-validation on `train` (folds: spread_quarter of the training index) is refitted on all of it. Mean and max
+/// relative errors on `held_out`. All samples must share `train`'s kind and overflow rule; ModelError if a basis has
+/// more coefficients than a fold has designs.
 PeModelFit fit_pe_model(const std::vector<PeSample>& train, const std::vector<PeSample>& held_out);
 
 /// The sweep `deepnvm accel fit` characterizes for one kind: activations 4..16 bits, int weights
