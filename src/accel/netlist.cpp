@@ -50,9 +50,11 @@ GateNetlist parse_yosys_json(std::string_view text, const std::string& where) {
     throw ModelError("{}: not a yosys JSON netlist (no \"modules\")", where);
   if (doc["modules"].size() != 1)
     throw ModelError("{}: {} modules; expected the one flattened PE", where, doc["modules"].size());
-  const auto& [name, module] = *doc["modules"].items().begin();
+  // The module by iterator: a structured binding of `*items().begin()` would outlive its proxy.
+  const auto first = doc["modules"].cbegin();
+  const nlohmann::json& module = first.value();
   GateNetlist n;
-  n.module = name;
+  n.module = first.key();
   std::uint32_t max_net = 1;
   for (const auto& [port, p] : module.at("ports").items()) {
     std::vector<std::uint32_t> bits = nets_of(p.at("bits"), where);
