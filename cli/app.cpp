@@ -54,6 +54,14 @@ constexpr const char* kGlobalOptionsFooter =
 
 }  // namespace
 
+double parse_quantity_option(const std::string& text, Dimension dimension, const std::string& option) {
+  try {
+    return parse_quantity(text, dimension);
+  } catch (const UnitError& e) {
+    throw ConfigError({"<command line>", 0}, option, e.what());
+  }
+}
+
 int run(int argc, char** argv) {
   GlobalOptions options;
   CLI::App app{

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "deepnvm/all/builtins.h"
+#include "deepnvm/core/quantity.h"
 
 namespace deepnvm::cli {
 
@@ -46,5 +47,9 @@ int run(int argc, char** argv);
 
 /// Prints `text` on stdout, ending it with a newline if it has none; an IoError if stdout fails.
 void print(const std::string& text);
+
+/// A quantity given on the command line (e.g. "16 nm" for --node): a unit error becomes a
+/// ConfigError naming `option` (exit 2).
+double parse_quantity_option(const std::string& text, Dimension dimension, const std::string& option);
 
 }  // namespace deepnvm::cli

@@ -45,20 +45,9 @@ accel::PeSpec pe_of(const PeArgs& a) {
   if (a.act_bits) pe.act_bits = *a.act_bits;
   if (a.weight_bits) pe.weight_bits = *a.weight_bits;
   if (a.acc_bits) pe.acc_bits = *a.acc_bits;
-  if (a.overflow == "saturate")
-    pe.overflow = accel::Overflow::saturate;
-  else if (a.overflow != "wrap")
-    throw ConfigError(where, "overflow", "expected wrap or saturate, got '{}'", a.overflow);
+  pe.overflow = accel::parse_overflow(a.overflow, where, "overflow");
   accel::validate(pe, where);
   return pe;
-}
-
-double quantity_option(const std::string& text, Dimension d, const std::string& option) {
-  try {
-    return parse_quantity(text, d);
-  } catch (const UnitError& e) {
-    throw ConfigError({"<command line>", 0}, option, e.what());
-  }
 }
 
 struct RtlArgs {
@@ -88,8 +77,8 @@ struct NodeChoice {
 NodeChoice node_choice(const std::string& node_text, const std::string& roadmap, const std::string& temperature_text,
                        const std::filesystem::path& data_dir) {
   NodeChoice c;
-  c.node = quantity_option(node_text, dim::length, "--node");
-  c.temperature = quantity_option(temperature_text, dim::temperature, "--temperature");
+  c.node = parse_quantity_option(node_text, dim::length, "--node");
+  c.temperature = parse_quantity_option(temperature_text, dim::temperature, "--temperature");
   if (!(c.node > 0.0))
     throw ConfigError({"<command line>", 0}, "--node", "expected a positive node, got '{}'", node_text);
   if (!(c.temperature > 0.0 && c.temperature <= 1000.0))
@@ -100,7 +89,7 @@ NodeChoice node_choice(const std::string& node_text, const std::string& roadmap,
   return c;
 }
 
-// A scratch folder for yosys, removed when it goes out of scope (unless kept).
+// yosys's folder for characterize: --work (kept), or a scratch folder removed when it goes out of scope.
 struct WorkDir {
   std::filesystem::path dir;
   bool keep = false;
@@ -136,7 +125,9 @@ void run_rtl(const RtlArgs& args, const Context& ctx) {
 
 void run_characterize(const CharacterizeArgs& args, const Context& ctx) {
   const accel::PeSpec pe = pe_of(args.pe);
-  if (args.macs < 64) throw ConfigError({"<command line>", 0}, "--macs", "expected at least 64, got {}", args.macs);
+  if (args.macs < accel::kMinStreamMacs)
+    throw ConfigError({"<command line>", 0}, "--macs", "expected at least {}, got {}", accel::kMinStreamMacs,
+                      args.macs);
   const NodeChoice at = node_choice(args.node, args.roadmap, args.temperature, ctx.data_dir);
   const double node = at.node, temperature = at.temperature;
   const accel::GateLibrary& library = at.library;
@@ -189,48 +180,28 @@ void run_characterize(const CharacterizeArgs& args, const Context& ctx) {
 
 void run_fit(const FitArgs& args, const Context& ctx) {
   const NodeChoice at = node_choice(args.node, args.roadmap, args.temperature, ctx.data_dir);
-  if (args.overflow != "wrap" && args.overflow != "saturate")
-    throw ConfigError({"<command line>", 0}, "--overflow", "expected wrap or saturate, got '{}'", args.overflow);
-  const accel::Overflow overflow = args.overflow == "wrap" ? accel::Overflow::wrap : accel::Overflow::saturate;
-  if (args.macs < 64) throw ConfigError({"<command line>", 0}, "--macs", "expected at least 64, got {}", args.macs);
-  std::vector<std::pair<accel::PeKind, std::vector<accel::PeSpec>>> grids;
-  std::size_t total = 0;
-  for (const accel::PeKind kind : {accel::PeKind::int_mac, accel::PeKind::light1, accel::PeKind::light2}) {
-    grids.emplace_back(kind, accel::fit_grid(kind, overflow));
-    total += grids.back().second.size();
-  }
-  Progress bar("synthesizing PEs", total, Progress::on_terminal(ctx.options.quiet));
+  const accel::Overflow overflow = accel::parse_overflow(args.overflow, {"<command line>", 0}, "--overflow");
+  if (args.macs < accel::kMinStreamMacs)
+    throw ConfigError({"<command line>", 0}, "--macs", "expected at least {}, got {}", accel::kMinStreamMacs,
+                      args.macs);
+  accel::OperandStream stream;
+  stream.macs = args.macs;
+  std::unique_ptr<Progress> bar;
+  const std::vector<accel::FitDesign> designs =
+      accel::characterize_fit_grid(at.library, overflow, stream, [&](std::size_t done, std::size_t total) {
+        if (!bar) bar = std::make_unique<Progress>("synthesizing PEs", total, Progress::on_terminal(ctx.options.quiet));
+        bar->advance(done - bar->done());
+      });
+  if (bar) bar->finish();
+  // The designs first: they are the data behind the fit, worth keeping even if a fit fails.
+  if (!args.samples.empty()) write_file_atomic(args.samples, accel::designs_csv(designs));
   accel::PeModels models;
   models.node = at.node;
   models.roadmap = args.roadmap;
   models.temperature = at.temperature;
   models.tool = accel::yosys_version() + ": synth -flatten; abc -g cmos2; costed with deepnvm's gate library";
-  accel::OperandStream stream;
-  stream.macs = args.macs;
-  std::size_t samples = 0;
-  std::string csv =
-      "kind,overflow,act_bits,weight_bits,acc_bits,held_out,gates,area_m2,leakage_w,critical_path_s,energy_per_mac_j\n";
-  std::vector<std::pair<std::vector<accel::PeSample>, std::vector<accel::PeSample>>> sets;  // train, held out
-  for (const auto& [kind, grid] : grids) {
-    auto& [train, held_out] = sets.emplace_back();
-    for (std::size_t i = 0; i < grid.size(); ++i) {
-      const WorkDir work{scratch_dir(accel::pe_name(grid[i])), false};
-      const accel::GateNetlist netlist = accel::synthesize_pe(grid[i], work.dir);
-      const accel::PeFigures f = accel::characterize(grid[i], netlist, at.library, stream);
-      // A quarter of the designs, spread over the grid, is held out to measure the fit.
-      const bool hold = accel::is_held_out(i);
-      (hold ? held_out : train).emplace_back(grid[i], f);
-      csv += fmt::format("{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g}\n", accel::kind_name(grid[i].kind),
-                         args.overflow, grid[i].act_bits, grid[i].weight_bits, grid[i].acc_bits, hold ? 1 : 0, f.gates,
-                         f.area, f.leakage, f.critical_path, f.energy_per_mac);
-      bar.advance();
-    }
-    samples += grid.size();
-  }
-  bar.finish();
-  // The samples first: they are the data behind the fit, worth keeping even if a fit fails.
-  if (!args.samples.empty()) write_file_atomic(args.samples, csv);
-  for (const auto& [train, held_out] : sets) models.models.push_back(accel::fit_pe_model(train, held_out));
+  models.models = accel::fit_pe_models(designs);
+  const std::size_t samples = designs.size();
   models.source = fmt::format(
       "deepnvm accel fit --node '{}' --roadmap {} --temperature '{}' --overflow {} --macs {}: {} designs "
       "synthesized with yosys and characterized (accel/characterize.h), a quarter held out (is_held_out){}",

@@ -25,14 +25,6 @@ struct CellArgs {
   std::string emit_nvsim;
 };
 
-double parse_option(const std::string& text, Dimension d, const std::string& option) {
-  try {
-    return parse_quantity(text, d);
-  } catch (const UnitError& e) {
-    throw ConfigError({"<command line>", 0}, option, e.what());
-  }
-}
-
 std::string show(const std::optional<double>& v, Dimension d) { return v ? format_quantity(*v, d) : "-"; }
 
 std::string human(const CellFigures& f, const std::optional<Technology>& technology) {
@@ -82,7 +74,7 @@ Action add_cell_command(CLI::App& app) {
   sub->add_option("--emit-nvsim", args->emit_nvsim, "Also write the equivalent NVSim .cell file here");
   return [args](const Context& ctx) {
     const auto cell = load_cell(args->file, ctx.builtins.cell_models);
-    const double temperature = parse_option(args->temperature, dim::temperature, "--temperature");
+    const double temperature = parse_quantity_option(args->temperature, dim::temperature, "--temperature");
     // Device tables span 300-400 K; the MTJ physics divides by T. Outside (0, 1000 K] nothing is meaningful.
     if (!(temperature > 0.0 && temperature <= 1000.0))
       throw ConfigError({"<command line>", 0}, "--temperature",
@@ -90,7 +82,7 @@ Action add_cell_command(CLI::App& app) {
                         "got '{}'",
                         args->temperature);
     std::optional<double> node = cell->own_node();
-    if (!args->node.empty()) node = parse_option(args->node, dim::length, "--node");
+    if (!args->node.empty()) node = parse_quantity_option(args->node, dim::length, "--node");
     if (node && !(*node > 0.0))
       throw ConfigError({"<command line>", 0}, "--node", "expected a positive feature size, got '{}'", args->node);
     std::optional<Technology> technology;

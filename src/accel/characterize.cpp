@@ -93,18 +93,15 @@ class StreamSource {
   std::mt19937_64 rng_;
 };
 
-std::int64_t sign_extend(std::uint64_t raw, int bits) {
-  const std::uint64_t m = std::uint64_t{1} << (bits - 1);
-  raw &= (m << 1) - 1;
-  return static_cast<std::int64_t>((raw ^ m) - m);
-}
-
 }  // namespace
 
 PeFigures characterize(const PeSpec& pe, const GateNetlist& n, const GateLibrary& lib, const OperandStream& stream) {
   validate(pe);
   if (stream.dot_length < 1)
     throw ConfigError({"<stream>", 0}, "dot_length", "expected >= 1, got {}", stream.dot_length);
+  // Toggles are counted between consecutive steps of 64 MACs: two steps at least.
+  if (stream.macs < kMinStreamMacs)
+    throw ConfigError({"<stream>", 0}, "macs", "expected at least {} MACs, got {}", kMinStreamMacs, stream.macs);
   const auto& act = port(n.inputs, "act", static_cast<std::size_t>(pe.act_bits), n.module);
   const auto& wcode = port(n.inputs, "wcode", static_cast<std::size_t>(weight_code_bits(pe)), n.module);
   const auto& acc_in = port(n.inputs, "acc_in", static_cast<std::size_t>(pe.acc_bits), n.module);
@@ -125,6 +122,7 @@ PeFigures characterize(const PeSpec& pe, const GateNetlist& n, const GateLibrary
   // 64 lanes step together; lane l's operands go into bit l of each input net.
   constexpr int kLanes = 64;
   const std::size_t steps = (stream.macs + kLanes - 1) / kLanes;
+  const std::uint64_t acc_mask = (std::uint64_t{1} << pe.acc_bits) - 1;
   StreamSource source(pe, stream);
   std::vector<std::uint64_t> values(n.nets, 0), previous(n.nets, 0);
   std::vector<std::uint64_t> toggles(n.nets, 0);
@@ -148,13 +146,12 @@ PeFigures characterize(const PeSpec& pe, const GateNetlist& n, const GateLibrary
       const auto lane = static_cast<std::size_t>(l);
       std::uint64_t raw = 0;
       for (std::size_t b = 0; b < acc_out.size(); ++b) raw |= ((values[acc_out[b]] >> l) & 1u) << b;
-      const std::int64_t got = sign_extend(raw, pe.acc_bits);
       const std::int64_t want = mac(pe, acc[lane], ops[lane].act, ops[lane].code);
-      if (got != want)
+      if (raw != (static_cast<std::uint64_t>(want) & acc_mask))
         throw ModelError(
-            "netlist {} differs from the reference: acc_in {} act {} code {:#x} gives {}, mac() gives {} (yosys "
-            "synthesis or the RTL generator is wrong)",
-            n.module, acc[lane], ops[lane].act, ops[lane].code, got, want);
+            "netlist {} differs from the reference: acc_in {} act {} code {:#x} gives bits {:#x}, mac() gives {} "
+            "(yosys synthesis or the RTL generator is wrong)",
+            n.module, acc[lane], ops[lane].act, ops[lane].code, raw, want);
       acc[lane] = want;
     }
     if (t > 0)
@@ -169,10 +166,8 @@ PeFigures characterize(const PeSpec& pe, const GateNetlist& n, const GateLibrary
     energy += static_cast<double>(toggles[net]) * 0.5 * cap[net] * lib.vdd * lib.vdd;
     total += static_cast<double>(toggles[net]);
   }
-  if (transitions_counted > 0) {
-    f.energy_per_mac = energy / transitions_counted;
-    f.toggles_per_mac = total / transitions_counted;
-  }
+  f.energy_per_mac = energy / transitions_counted;
+  f.toggles_per_mac = total / transitions_counted;
   return f;
 }
 

@@ -39,6 +39,14 @@ int product_bits(const PeSpec& pe) {
   return 0;
 }
 
+std::string_view overflow_name(Overflow overflow) { return overflow == Overflow::wrap ? "wrap" : "saturate"; }
+
+Overflow parse_overflow(std::string_view text, const SourceLocation& where, const std::string& key) {
+  if (text == "wrap") return Overflow::wrap;
+  if (text == "saturate") return Overflow::saturate;
+  throw ConfigError(where, key, "expected wrap or saturate, got '{}'", text);
+}
+
 PeSpec named_pe(std::string_view name, const SourceLocation& where) {
   static const std::array<std::pair<std::string_view, PeSpec>, 5> kNamed{{
       {"int16", {PeKind::int_mac, 16, 16, 40, Overflow::wrap}},

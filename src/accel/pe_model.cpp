@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "deepnvm/accel/pe_model.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -85,10 +87,6 @@ std::string kind_name(PeKind kind) {
   }
   return "int";
 }
-
-namespace {
-std::string overflow_name(Overflow o) { return o == Overflow::wrap ? "wrap" : "saturate"; }
-}  // namespace
 
 const PeModelFit& PeModels::find(const PeSpec& pe) const {
   for (const PeModelFit& m : models)
@@ -247,7 +245,7 @@ PeModelFit fit_pe_model(const std::vector<PeSample>& train, const std::vector<Pe
   const PeSpec& first = train.front().first;
   PeModelFit m;
   m.kind = kind_name(first.kind);
-  m.overflow = overflow_name(first.overflow);
+  m.overflow = std::string(overflow_name(first.overflow));
   m.samples = static_cast<std::int64_t>(train.size());
   m.held_out = static_cast<std::int64_t>(held_out.size());
   for (const auto* set : {&train, &held_out})
@@ -284,6 +282,58 @@ std::vector<PeSpec> fit_grid(PeKind kind, Overflow overflow) {
       for (const int w : {1, 2, 3, 4}) add(a, w);
   }
   return grid;
+}
+
+std::vector<FitDesign> characterize_fit_grid(const GateLibrary& library, Overflow overflow, const OperandStream& stream,
+                                             const std::function<void(std::size_t, std::size_t)>& on_design) {
+  std::vector<std::vector<PeSpec>> grids;
+  std::size_t total = 0;
+  for (const PeKind kind : {PeKind::int_mac, PeKind::light1, PeKind::light2}) {
+    grids.push_back(fit_grid(kind, overflow));
+    total += grids.back().size();
+  }
+  std::vector<FitDesign> designs;
+  for (const std::vector<PeSpec>& grid : grids)
+    for (std::size_t i = 0; i < grid.size(); ++i) {
+      const auto dir =
+          std::filesystem::temp_directory_path() / fmt::format("deepnvm-fit-{}-{}", getpid(), pe_name(grid[i]));
+      struct Scratch {
+        std::filesystem::path dir;
+        ~Scratch() {
+          std::error_code ec;
+          std::filesystem::remove_all(dir, ec);
+        }
+      } scratch{dir};
+      const GateNetlist netlist = synthesize_pe(grid[i], dir);
+      designs.push_back({grid[i], characterize(grid[i], netlist, library, stream), is_held_out(i)});
+      if (on_design) on_design(designs.size(), total);
+    }
+  return designs;
+}
+
+std::vector<PeModelFit> fit_pe_models(const std::vector<FitDesign>& designs) {
+  std::vector<PeModelFit> fits;
+  std::vector<PeKind> kinds;
+  for (const FitDesign& d : designs)
+    if (std::find(kinds.begin(), kinds.end(), d.pe.kind) == kinds.end()) kinds.push_back(d.pe.kind);
+  for (const PeKind kind : kinds) {
+    std::vector<PeSample> train, held_out;
+    for (const FitDesign& d : designs)
+      if (d.pe.kind == kind) (d.held_out ? held_out : train).emplace_back(d.pe, d.figures);
+    fits.push_back(fit_pe_model(train, held_out));
+  }
+  return fits;
+}
+
+std::string designs_csv(const std::vector<FitDesign>& designs) {
+  std::string csv =
+      "kind,overflow,act_bits,weight_bits,acc_bits,held_out,gates,area_m2,leakage_w,critical_path_s,energy_per_mac_j\n";
+  for (const FitDesign& d : designs)
+    csv += fmt::format("{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g}\n", kind_name(d.pe.kind),
+                       overflow_name(d.pe.overflow), d.pe.act_bits, d.pe.weight_bits, d.pe.acc_bits, d.held_out ? 1 : 0,
+                       d.figures.gates, d.figures.area, d.figures.leakage, d.figures.critical_path,
+                       d.figures.energy_per_mac);
+  return csv;
 }
 
 std::string to_yaml(const PeModels& models) {

@@ -426,7 +426,7 @@ TEST_F(Cli, AccelRtlWritesTheModuleAndRejectsUnknownTypes) {
 TEST_F(Cli, AccelCharacterizeSynthesizesAndCostsAPe) {
   // Bad options fail before yosys is needed.
   expect_input_error({"accel", "characterize", "--pe", "int4", "--node", "16 parsecs"}, {"--node"});
-  expect_input_error({"accel", "characterize", "--pe", "int4", "--macs", "10"}, {"--macs", "64"});
+  expect_input_error({"accel", "characterize", "--pe", "int4", "--macs", "10"}, {"--macs", "128"});
   if (deepnvm::find_program("yosys").empty()) {
     const char* ci = std::getenv("CI");
     if (ci && std::string(ci) == "true") FAIL() << "yosys is not on PATH (scripts/install-deps installs it)";

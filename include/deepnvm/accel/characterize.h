@@ -17,13 +17,16 @@
 
 namespace deepnvm::accel {
 
+/// Toggles are counted between consecutive steps of 64 lanes, so a stream needs two steps.
+inline constexpr std::size_t kMinStreamMacs = 128;
+
 /// @brief The operand stream of the activity simulation: 64 independent lanes, each a run of dot
 /// products. Activations are ReLU outputs: zero with probability `zero_activations`, otherwise
 /// |N(0, (2^(act_bits-1) / 4)^2)| rounded down and clipped. INTn weights are N(0, (2^(bits-1) / 4)^2)
 /// rounded and clipped; LightPE terms have a random sign and an exponent |N(0, (2^bits / 3)^2)|
 /// rounded down and clipped (small magnitudes most often, as trained weights).
 struct OperandStream {
-  std::size_t macs = 1 << 15;  ///< MACs simulated (rounded up to a multiple of 64)
+  std::size_t macs = 1 << 15;  ///< MACs simulated (rounded up to a multiple of 64; at least kMinStreamMacs)
   int dot_length = 64;         ///< MACs per output; the accumulator then restarts from 0
   double zero_activations = 0.5;
   std::uint64_t seed = 1;
@@ -40,7 +43,8 @@ struct PeFigures {
 };
 
 /// @brief Figures of `netlist` (a synthesized `pe`) at `library`'s node. ModelError if the netlist's
-/// ports are not the generated PE's (act, wcode, acc_in, acc_out) or if any output differs from mac().
+/// ports are not the generated PE's (act, wcode, acc_in, acc_out) or if any output differs from mac();
+/// ConfigError for a stream of fewer than kMinStreamMacs MACs.
 PeFigures characterize(const PeSpec& pe, const GateNetlist& netlist, const GateLibrary& library,
                        const OperandStream& stream = {});
 

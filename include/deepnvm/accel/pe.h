@@ -33,6 +33,12 @@ struct PeSpec {
   Overflow overflow = Overflow::wrap;
 };
 
+/// "wrap" or "saturate".
+std::string_view overflow_name(Overflow overflow);
+
+/// The overflow rule `text` names (wrap or saturate); ConfigError at `where` for `key` otherwise.
+Overflow parse_overflow(std::string_view text, const SourceLocation& where, const std::string& key);
+
 /// The template's named PE types: int16, int8, int4 (act = weight width), light1 and light2 (8-bit
 /// activations, 3-bit exponents: a 4-bit code per term); every accumulator is template_acc_bits().
 /// ConfigError (at `where`) naming the known types otherwise.

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -102,6 +103,27 @@ PeModelFit fit_pe_model(const std::vector<PeSample>& train, const std::vector<Pe
 /// The sweep `deepnvm accel fit` characterizes for one kind: activations 4..16 bits, int weights
 /// 4..16 bits, LightPE exponents 1..4 bits, each with the template's accumulator.
 std::vector<PeSpec> fit_grid(PeKind kind, Overflow overflow);
+
+/// One design of a fit run: its spec, figures, and whether it was held out.
+struct FitDesign {
+  PeSpec pe;
+  PeFigures figures;
+  bool held_out = false;
+};
+
+/// @brief The designs `deepnvm accel fit` fits on: every design of fit_grid() for int, light1 and
+/// light2 (with `overflow`), synthesized with yosys in a scratch folder of its own (removed
+/// afterwards), characterized with `library` on `stream`, and marked by is_held_out().
+/// `on_design` (if given) is called after each design (a progress bar).
+std::vector<FitDesign> characterize_fit_grid(
+    const GateLibrary& library, Overflow overflow, const OperandStream& stream,
+    const std::function<void(std::size_t done, std::size_t total)>& on_design = {});
+
+/// @brief fit_pe_model() per PE kind of `designs`, in the order the kinds first appear.
+std::vector<PeModelFit> fit_pe_models(const std::vector<FitDesign>& designs);
+
+/// The designs of a fit run as CSV, one row each (what `deepnvm accel fit --samples` writes).
+std::string designs_csv(const std::vector<FitDesign>& designs);
 
 /// The `kind: pe_models` YAML of `models` (what `deepnvm accel fit --out` writes).
 std::string to_yaml(const PeModels& models);
