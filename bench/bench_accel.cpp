@@ -3,6 +3,8 @@
 // produced them, yosys synthesis plus characterization (characterize.h), for the same INT8 PE. The
 // ratio is the speed-up of model evaluation over synthesis per design point (QUIDAM reports 3-4
 // orders of magnitude). The synthesis benchmark needs yosys on PATH (skipped otherwise).
+// BM_DsePoints: design points per second of `deepnvm accel dse` on the shipped sweep (one thread, a
+// warm buffer table); BM_DseBufferTable: building that table from an empty cache (array searches).
 #include <unistd.h>
 
 #include <cstdio>
@@ -12,6 +14,7 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
+#include "deepnvm/accel/dse.h"
 #include "deepnvm/accel/pe_model.h"
 #include "deepnvm/core/process.h"
 #include "deepnvm/tech/technology.h"
@@ -56,6 +59,41 @@ void BM_SynthesizeAndCharacterizePe(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_SynthesizeAndCharacterizePe)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
+
+const std::filesystem::path kSweep = std::filesystem::path(DEEPNVM_DATA_DIR) / "accel" / "dse_quidam.yaml";
+
+// The buffer table of the sweep from an empty cache: every (cell, capacity), one search per cell.
+void BM_DseBufferTable(benchmark::State& state) {
+  const DseSpec spec = load_dse_spec(kSweep, DEEPNVM_DATA_DIR);
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("deepnvm-bench-dse-{}", getpid());
+  DseOptions options;
+  options.data_dir = DEEPNVM_DATA_DIR;
+  options.threads = 1;
+  for (auto _ : state) {
+    std::filesystem::remove_all(dir);
+    options.cache = study::ResultCache(dir);
+    benchmark::DoNotOptimize(prepare_dse(spec, kSweep, options));
+  }
+  std::filesystem::remove_all(dir);
+  state.counters["buffers"] = static_cast<double>(spec.sweep.glb.size() * spec.sweep.glb_cell.size());
+}
+BENCHMARK(BM_DseBufferTable)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+
+// Every design point of the sweep (configurations x networks), with the buffer table built.
+void BM_DsePoints(benchmark::State& state) {
+  const DseSpec spec = load_dse_spec(kSweep, DEEPNVM_DATA_DIR);
+  DseOptions options;
+  options.data_dir = DEEPNVM_DATA_DIR;
+  const DseContext context = prepare_dse(spec, kSweep, options);  // no cache: built once, before timing
+  std::size_t points = 0;
+  for (auto _ : state) {
+    const DseResult r = run_dse(spec, context);
+    points += r.points.size();
+    benchmark::DoNotOptimize(r.points.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(points));
+}
+BENCHMARK(BM_DsePoints)->Unit(benchmark::kSecond)->UseRealTime();
 
 }  // namespace
 

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 // deepnvm accel rtl: the synthesizable Verilog of one processing element of the accelerator template.
 // deepnvm accel characterize: that PE synthesized with yosys and costed with the analytical gate library.
+// deepnvm accel fit: the fitted PE models. deepnvm accel dse: a design-space exploration.
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -11,6 +14,7 @@
 
 #include "app.h"
 #include "deepnvm/accel/characterize.h"
+#include "deepnvm/accel/dse.h"
 #include "deepnvm/accel/pe_model.h"
 #include "deepnvm/accel/rtl.h"
 #include "deepnvm/core/atomic_file.h"
@@ -19,6 +23,7 @@
 #include "deepnvm/core/quantity.h"
 #include "deepnvm/report/json_output.h"
 #include "deepnvm/report/table.h"
+#include "deepnvm/study/study_plots.h"
 #include "deepnvm/tech/technology.h"
 
 namespace deepnvm::cli {
@@ -65,6 +70,12 @@ struct CharacterizeArgs {
 struct FitArgs {
   std::string node = "16 nm", roadmap = "hp", temperature = "350 K", overflow = "wrap", out, samples;
   std::size_t macs = 1 << 14;
+};
+
+struct DseArgs {
+  std::string file, out;
+  bool no_cache = false;
+  unsigned threads = 0;
 };
 
 // The gate library at the node, flavour and temperature of the options (ConfigError for bad values).
@@ -227,6 +238,65 @@ void run_fit(const FitArgs& args, const Context& ctx) {
   if (!args.out.empty()) print(fmt::format("models: {}", args.out));
 }
 
+void run_dse(const DseArgs& args, const Context& ctx) {
+  // Everything is read and checked before anything is written: a bad file leaves no output.
+  const accel::DseSpec spec = accel::load_dse_spec(args.file, ctx.data_dir);
+  const std::filesystem::path out =
+      args.out.empty() ? std::filesystem::path("deepnvm-results") / spec.name : std::filesystem::path(args.out);
+  accel::DseOptions options;
+  options.data_dir = ctx.data_dir;
+  options.threads = args.threads;
+  if (!args.no_cache) options.cache = study::ResultCache(study::ResultCache::default_directory());
+  const bool visible = Progress::on_terminal(ctx.options.quiet);
+  std::unique_ptr<Progress> bar;
+  std::string phase;
+  options.progress = [&](const std::string& p, std::size_t done, std::size_t total) {
+    if (p != phase) {
+      if (bar) bar->finish();
+      bar = std::make_unique<Progress>(p, total, visible);
+      phase = p;
+    }
+    bar->advance(done - bar->done());
+  };
+  const auto start = std::chrono::steady_clock::now();
+  const accel::DseContext context = accel::prepare_dse(spec, args.file, options);
+  const double prepared = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  accel::DseResult result = accel::run_dse(spec, context, options);
+  if (bar) bar->finish();
+  result.buffer_seconds = prepared;
+
+  std::filesystem::create_directories(out);
+  write_file_atomic(out / "dse.csv", accel::dse_csv(result));
+  nlohmann::ordered_json doc = json_document("accel dse");
+  doc.update(accel::to_json(result));
+  write_file_atomic(out / "dse.json", json_text(doc));
+  for (const std::string& w : study::write_plots(accel::dse_plots(result), out).warnings)
+    std::fprintf(stderr, "warning: %s\n", w.c_str());
+  if (ctx.options.json) {
+    print(json_text(doc));
+    return;
+  }
+  print(fmt::format("{}: {} configurations x {} networks = {} design points in {:.2f} s (models and buffers: {:.2f} s)",
+                    spec.name, result.configs.size(), spec.networks.size(), result.points.size(),
+                    result.evaluate_seconds, result.buffer_seconds));
+  Table t({"network", "feasible", "perf/area spread", "energy spread", "LightPE perf/area", "LightPE energy",
+           "accuracy front (LightPE)"});
+  const auto ratio = [](const std::optional<double>& r) { return r ? fmt::format("{:.2f}x", *r) : std::string("-"); };
+  for (const accel::DseSummary& s : result.summaries)
+    t.row({s.network, fmt::format("{} / {}", s.feasible, s.points), fmt::format("{:.1f}x", s.perf_per_area_spread),
+           fmt::format("{:.1f}x", s.energy_spread), ratio(s.light_perf_per_area_gain), ratio(s.light_energy_gain),
+           s.on_accuracy_front ? fmt::format("{} ({})", s.on_accuracy_front, s.light_on_accuracy_front) : "-"});
+  print(t.str());
+  print(
+      "Spreads: max/min over feasible designs (QADAM/QUIDAM: >5x perf/area, >35x energy). LightPE: best LightPE "
+      "design against the best INT16 design, each on its own metric (published: up to 5.7x).");
+  for (const accel::DseSummary& s : result.summaries)
+    if (s.unmapped_macs > 0)
+      print(fmt::format("note: {}: {} MACs of activation-activation products (attention) are not mapped", s.network,
+                        s.unmapped_macs));
+  print(fmt::format("results: {} (dse.csv, dse.json, plots)", out.string()));
+}
+
 }  // namespace
 
 Action add_accel_command(CLI::App& app) {
@@ -258,13 +328,22 @@ Action add_accel_command(CLI::App& app) {
   fit->add_option("--macs", fit_args->macs, "MACs of each activity simulation")->capture_default_str();
   fit->add_option("--out", fit_args->out, "Write the models (kind: pe_models YAML) to this file");
   fit->add_option("--samples", fit_args->samples, "Write every characterized design (CSV) to this file");
-  return [rtl, ch, rtl_args, ch_args, fit_args](const Context& ctx) {
+  auto dse_args = std::make_shared<DseArgs>();
+  auto* dse = accel->add_subcommand(
+      "dse", "Design-space exploration: every design point of a sweep file, Pareto fronts, CSV, JSON and plots");
+  dse->add_option("file", dse_args->file, "Sweep file (kind: accel_dse)")->required();
+  dse->add_option("--out", dse_args->out, "Output folder (default: ./deepnvm-results/<sweep name>)");
+  dse->add_flag("--no-cache", dse_args->no_cache, "Rebuild the global-buffer table; neither read nor write the cache");
+  dse->add_option("--threads", dse_args->threads, "Threads of the array searches (0: all)")->capture_default_str();
+  return [rtl, ch, fit, rtl_args, ch_args, fit_args, dse_args](const Context& ctx) {
     if (rtl->parsed())
       run_rtl(*rtl_args, ctx);
     else if (ch->parsed())
       run_characterize(*ch_args, ctx);
-    else
+    else if (fit->parsed())
       run_fit(*fit_args, ctx);
+    else
+      run_dse(*dse_args, ctx);
   };
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "deepnvm/all/builtins.h"
 
+#include "deepnvm/accel/dse.h"
 #include "deepnvm/accel/pe_model.h"
 #include "deepnvm/array/register.h"
 #include "deepnvm/cell/register.h"
@@ -20,6 +21,7 @@ Builtins make_builtins() {
   register_builtin_gpu(b.input_kinds);
   study::register_builtin_study(b.input_kinds);
   accel::register_builtin_accel(b.input_kinds);
+  accel::register_builtin_accel_dse(b.input_kinds);
   return b;
 }
 

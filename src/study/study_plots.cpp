@@ -34,12 +34,12 @@ std::string gp_quote(const std::string& s) {
 
 // The terminal block of a script: every plot is drawn twice, as SVG and as PNG (pngcairo where the
 // gnuplot build has it, else libgd's png). `outbase` may be set on the command line (-e).
-std::string header(const std::string& name, const std::string& what, int width, int height) {
+std::string header(const std::string& name, const std::string& what, int width, int height, const std::string& writer) {
   return fmt::format(
-      "# {}\n# Written by `deepnvm run`; re-draw with `gnuplot {}.gp` in this folder (writes {}.svg and {}.png).\n"
+      "# {}\n# Written by `{}`; re-draw with `gnuplot {}.gp` in this folder (writes {}.svg and {}.png).\n"
       "if (!exists(\"outbase\")) outbase = \"{}\"\n"
       "width = {}\nheight = {}\n\n",
-      what, name, name, name, name, width, height);
+      what, writer, name, name, name, name, width, height);
 }
 
 std::string svg_terminal() {
@@ -63,15 +63,9 @@ std::string script(const std::string& head, const std::string& setup, const std:
 
 // Per-workload EDP reduction bars: one group per workload, one bar per technology; two panels, one per
 // delay model.
-// A plot of one data file and its script, the script's header carrying the caption.
 Plot make_plot(const std::string& name, std::string caption, const std::string& dat, int width, int height,
                const std::string& setup, const std::string& body) {
-  Plot p;
-  p.name = name;
-  p.caption = std::move(caption);
-  p.files.push_back({name + ".dat", dat});
-  p.files.push_back({name + ".gp", script(header(name, p.caption, width, height), setup, body)});
-  return p;
+  return gnuplot_plot(name, std::move(caption), dat, width, height, setup, body, "deepnvm run");
 }
 
 Plot edp_bars(const StudyResults& res, const std::vector<StudyRecord>& records, const std::string& name,
@@ -255,6 +249,16 @@ std::string first_lines(const std::filesystem::path& file, int n) {
 
 }  // namespace
 
+Plot gnuplot_plot(const std::string& name, std::string caption, const std::string& dat, int width, int height,
+                  const std::string& setup, const std::string& body, const std::string& writer) {
+  Plot p;
+  p.name = name;
+  p.caption = std::move(caption);
+  p.files.push_back({name + ".dat", dat});
+  p.files.push_back({name + ".gp", script(header(name, p.caption, width, height, writer), setup, body)});
+  return p;
+}
+
 std::vector<Plot> study_plots(const StudyResults& res) {
   std::vector<Plot> plots;
   if (!res.iso_capacity.empty())
@@ -266,8 +270,12 @@ std::vector<Plot> study_plots(const StudyResults& res) {
 }
 
 PlotOutcome write_plots(const StudyResults& results, const std::filesystem::path& dir, std::filesystem::path gnuplot) {
+  return write_plots(study_plots(results), dir, std::move(gnuplot));
+}
+
+PlotOutcome write_plots(const std::vector<Plot>& plots, const std::filesystem::path& dir,
+                        std::filesystem::path gnuplot) {
   PlotOutcome out;
-  const std::vector<Plot> plots = study_plots(results);
   for (const Plot& p : plots)
     for (const PlotFile& f : p.files) write_file_atomic(dir / f.name, f.content);
   if (plots.empty()) return out;

@@ -449,4 +449,25 @@ TEST_F(Cli, AccelCharacterizeSynthesizesAndCostsAPe) {
   EXPECT_NE(r.out.find("equal the reference"), std::string::npos) << r.out;
 }
 
+TEST_F(Cli, AccelDseWritesCsvJsonAndPlotsAndRejectsBadFilesWithoutOutput) {
+  {
+    std::ofstream bad(dir_ / "bad.yaml");
+    bad << "kind: accel_dse\nname: bad\nnetworks: [resnet18]\nsweep:\n  glb: [128 KiX]\n";
+  }
+  expect_input_error({"accel", "dse", "bad.yaml", "--no-cache"}, {"bad.yaml:5", "glb[0]", "KiX"});
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "deepnvm-results"));
+  const std::string sweep = std::string(DEEPNVM_SOURCE_DIR) + "/tests/accel/data/dse_small.yaml";
+  const Result r = run({"accel", "dse", sweep, "--no-cache", "--out", "dse"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("36 configurations x 1 networks = 36 design points"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("resnet18"), std::string::npos) << r.out;
+  const auto doc = nlohmann::json::parse(slurp(dir_ / "dse" / "dse.json"));
+  EXPECT_EQ(doc["design_points"], 36);
+  EXPECT_EQ(doc["summaries"][0]["network"], "resnet18");
+  EXPECT_GE(doc["summaries"][0]["front_hw"].size(), 1u);
+  const std::string csv = slurp(dir_ / "dse" / "dse.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 37);
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "dse" / "dse_resnet18_hw.gp"));
+}
+
 }  // namespace

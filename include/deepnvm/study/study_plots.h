@@ -26,6 +26,12 @@ struct Plot {
   std::vector<PlotFile> files;  ///< the .dat files and the .gp script (last)
 };
 
+/// @brief One plot of one data file (`NAME.dat`) and its script: a header naming `caption` and
+/// `writer` (the command that wrote it), `setup`, then `body` drawn once as SVG and once as PNG of
+/// `width` x `height` pixels (`outbase` names the images).
+Plot gnuplot_plot(const std::string& name, std::string caption, const std::string& dat, int width, int height,
+                  const std::string& setup, const std::string& body, const std::string& writer);
+
 /// @brief The plots of `results`: `edp_iso_capacity`, `edp_iso_area` (if the study has iso-area
 /// records), `scalability` (if it has a sweep) and `energy_breakdown`. Pure; nothing is written.
 std::vector<Plot> study_plots(const StudyResults& results);
@@ -42,6 +48,10 @@ struct PlotOutcome {
 /// renamed into place. A missing gnuplot or a failed script gives a warning, never an exception;
 /// IoError only when the files cannot be written.
 PlotOutcome write_plots(const StudyResults& results, const std::filesystem::path& dir,
+                        std::filesystem::path gnuplot = {});
+
+/// The same for any plots (gnuplot_plot()).
+PlotOutcome write_plots(const std::vector<Plot>& plots, const std::filesystem::path& dir,
                         std::filesystem::path gnuplot = {});
 
 }  // namespace deepnvm::study

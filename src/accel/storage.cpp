@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+// Scratchpads from the gate library, global buffers from the array model (accel.md §7).
+#include "deepnvm/accel/storage.h"
+
+#include <bit>
+
+#include <fmt/format.h>
+
+#include "deepnvm/array/array_spec.h"
+#include "deepnvm/array/evaluate.h"
+#include "deepnvm/circuit/model.h"
+#include "deepnvm/core/config.h"
+#include "deepnvm/core/error.h"
+#include "deepnvm/study/hash.h"
+
+namespace deepnvm::accel {
+
+StorageFigures register_file(const GateLibrary& lib, std::int64_t entries, int word_bits) {
+  if (entries < 1 || word_bits < 1)
+    throw ConfigError({"<scratchpad>", 0}, "entries",
+                      "a register file needs at least one entry of one bit (got {} x {} bits)", entries, word_bits);
+  const LibraryGate& inv = lib[GateKind::inv];
+  const LibraryGate& nand = lib[GateKind::nand2];
+  const double e = static_cast<double>(entries), b = word_bits;
+  const double levels = std::bit_width(static_cast<std::uint64_t>(entries - 1));  // ceil(log2 entries)
+  // Gate counts: latches, read multiplexers (3 NAND2 per 2:1 mux, a shared select inverter per level),
+  // write decoder (an AND of the address bits per word, as NAND2 + INV pairs, and the address inverters).
+  const double latch_nand = 4 * e * b, latch_inv = e * b;
+  const double mux_nand = 3 * (e - 1) * b, mux_inv = levels;
+  const double dec_nand = e * std::max(levels - 1, 0.0), dec_inv = dec_nand + levels;
+  StorageFigures f;
+  const double n_nand = latch_nand + mux_nand + dec_nand, n_inv = latch_inv + mux_inv + dec_inv;
+  f.area = n_nand * nand.area + n_inv * inv.area;
+  f.leakage = n_nand * nand.leakage + n_inv * inv.leakage;
+
+  // One transition of a node costs ½CV²; a node is a gate output loaded by one gate input.
+  const double half_cv2 = 0.5 * lib.vdd * lib.vdd;
+  const double node = nand.output_cap + nand.input_cap;
+  // Read: on the selected path, 3 NAND2 per level per bit, each toggling with probability ½; each
+  // level's select line (probability ½) drives both select inputs of its muxes.
+  const double read_path = b * levels * 3 * 0.5 * node;
+  const double select_lines = 0.5 * 2 * b * (e - 1) * nand.input_cap;
+  f.read_energy = half_cv2 * (read_path + select_lines);
+  // Write: the decoder path rises and falls, the word enable pulses into two NAND2 inputs per bit,
+  // half of the written latches flip (4 nodes each), and the data lines (probability ½) reach every word.
+  const double decoder = 2 * levels * node;
+  const double enable = 2 * b * 2 * nand.input_cap;
+  const double latches = 0.5 * b * 4 * node;
+  const double data_lines = 0.5 * b * e * 2 * nand.input_cap;
+  f.write_energy = half_cv2 * (decoder + enable + latches + data_lines);
+  return f;
+}
+
+namespace {
+
+nlohmann::ordered_json buffer_key(const BufferSpec& s, std::uint64_t capacity) {
+  return {{"cell_sha", study::hash_hex(read_input_file(s.cell_file))},
+          {"cell_name", s.cell_file.filename().string()},
+          {"node_m", s.node},
+          {"temperature_k", s.temperature},
+          {"roadmap", s.roadmap},
+          {"word_bits", s.word_bits},
+          {"optimize", s.optimize},
+          {"capacity_bytes", capacity}};
+}
+
+nlohmann::ordered_json to_json(const StorageFigures& f) {
+  return {{"area_m2", f.area},
+          {"leakage_w", f.leakage},
+          {"read_energy_j", f.read_energy},
+          {"write_energy_j", f.write_energy},
+          {"read_latency_s", f.read_latency},
+          {"write_latency_s", f.write_latency}};
+}
+
+StorageFigures from_json(const nlohmann::ordered_json& j) {
+  StorageFigures f;
+  f.area = j.at("area_m2").get<double>();
+  f.leakage = j.at("leakage_w").get<double>();
+  f.read_energy = j.at("read_energy_j").get<double>();
+  f.write_energy = j.at("write_energy_j").get<double>();
+  f.read_latency = j.at("read_latency_s").get<double>();
+  f.write_latency = j.at("write_latency_s").get<double>();
+  return f;
+}
+
+}  // namespace
+
+std::vector<StorageFigures> global_buffers(const BufferSpec& spec, const Cell& cell,
+                                           const std::vector<std::uint64_t>& capacities,
+                                           const std::filesystem::path& data_dir, const study::ResultCache& cache,
+                                           unsigned threads) {
+  std::vector<StorageFigures> out(capacities.size());
+  std::vector<std::size_t> missing;
+  for (std::size_t i = 0; i < capacities.size(); ++i) {
+    if (const auto hit = cache.get("accel_glb", buffer_key(spec, capacities[i])))
+      out[i] = from_json(*hit);
+    else
+      missing.push_back(i);
+  }
+  if (missing.empty()) return out;
+
+  const auto array_spec = [&](std::uint64_t capacity) {
+    ArraySpecFile a;
+    a.name = spec.cell + "-glb";
+    a.cell = std::filesystem::absolute(spec.cell_file).string();
+    a.node = spec.node;
+    a.roadmap = spec.roadmap;
+    a.temperature = spec.temperature;
+    a.design = "ram";
+    a.capacity = static_cast<double>(capacity);
+    a.line = spec.word_bits / 8.0;
+    a.optimize = spec.optimize;
+    return a;
+  };
+  std::vector<std::uint64_t> sizes;
+  for (const std::size_t i : missing)
+    sizes.push_back(to_nvsim_config(array_spec(capacities[i]), spec.cell_file).capacity);
+  ArrayOptions options;
+  options.threads = threads;
+  const std::vector<ArrayResult> results = evaluate_array_capacities(
+      to_nvsim_config(array_spec(capacities[missing.front()]), spec.cell_file), sizes, cell, data_dir, options);
+  for (std::size_t k = 0; k < missing.size(); ++k) {
+    const ArrayFigures& a = results[k].figures;
+    StorageFigures& f = out[missing[k]];
+    f.area = a.area;
+    f.leakage = a.leakage;
+    f.read_energy = a.read_energy;
+    f.write_energy = a.write_energy;
+    f.read_latency = a.read_latency;
+    f.write_latency = a.write_latency;
+    cache.put("accel_glb", buffer_key(spec, capacities[missing[k]]), to_json(f));
+  }
+  return out;
+}
+
+}  // namespace deepnvm::accel
