@@ -4,6 +4,7 @@
 #include "deepnvm/accel/dse.h"
 #include "deepnvm/accel/pe_model.h"
 #include "deepnvm/array/register.h"
+#include "deepnvm/imc/device.h"
 #include "deepnvm/cell/register.h"
 #include "deepnvm/gpu/gpu.h"
 #include "deepnvm/study/study_spec.h"
@@ -22,6 +23,7 @@ Builtins make_builtins() {
   study::register_builtin_study(b.input_kinds);
   accel::register_builtin_accel(b.input_kinds);
   accel::register_builtin_accel_dse(b.input_kinds);
+  imc::register_builtin_imc(b.input_kinds);
   return b;
 }
 
