@@ -94,9 +94,20 @@ void CrossbarLayer::program(std::uint64_t seed) {
       }
     }
   }
-  for (int t = 0; t < steps; ++t)
+  weight_.assign(steps, Matrix());
+  weight_variance_.assign(steps, Matrix());
+  weight_f_.assign(spec_.single_precision ? steps : 0, Eigen::MatrixXf());
+  weight_variance_f_.assign(spec_.single_precision ? steps : 0, Eigen::MatrixXf());
+  for (int t = 0; t < steps; ++t) {
     variance_[t] = g_pos_[t].unaryExpr([&](double g) { return device_.read_variance(g); }) +
                    g_neg_[t].unaryExpr([&](double g) { return device_.read_variance(g); });
+    weight_[t] = gain_ * (g_pos_[t] - g_neg_[t]);
+    weight_variance_[t] = gain_ * gain_ * variance_[t];
+    if (spec_.single_precision) {
+      weight_f_[t] = weight_[t].cast<float>();
+      weight_variance_f_[t] = weight_variance_[t].cast<float>();
+    }
+  }
 }
 
 Matrix CrossbarLayer::dac(const Matrix& x) const {
@@ -107,21 +118,27 @@ Matrix CrossbarLayer::dac(const Matrix& x) const {
 
 Matrix CrossbarLayer::forward(const Matrix& x, Rng& rng) const {
   const Matrix xq = dac(x);
-  const Matrix x2 = xq.cwiseProduct(xq);
   Matrix y = Matrix::Zero(rows(), x.cols());
-  for (int t = 0; t < spec_.time_steps; ++t) {
-    for (std::int64_t tile = 0; tile < row_tiles(); ++tile) {
-      const std::int64_t first = tile * spec_.tile_rows, n = std::min(spec_.tile_rows, cols() - first);
-      Matrix part =
-          gain_ * ((g_pos_[t].middleCols(first, n) - g_neg_[t].middleCols(first, n)) * xq.middleRows(first, n));
-      const Matrix sd = (gain_ * gain_ * (variance_[t].middleCols(first, n) * x2.middleRows(first, n))).cwiseSqrt();
-      for (Eigen::Index i = 0; i < part.size(); ++i) {
-        const double noisy = sd(i) > 0 ? part(i) + sd(i) * normal(rng) : part(i);
-        part(i) = quantize(noisy, spec_.adc.bits, adc_range_[tile]);
-      }
-      y += part;
+  // One tile's partial sums: mean from the weights, read noise drawn per output, then the ADC.
+  const auto tile_sums = [&](const auto& weight, const auto& variance, const auto& in, std::int64_t tile) {
+    const std::int64_t first = tile * spec_.tile_rows, n = std::min(spec_.tile_rows, cols() - first);
+    auto part = (weight.middleCols(first, n) * in.middleRows(first, n)).eval();
+    const auto var =
+        (variance.middleCols(first, n) * in.middleRows(first, n).cwiseProduct(in.middleRows(first, n))).eval();
+    for (Eigen::Index i = 0; i < part.size(); ++i) {
+      const double sd = std::sqrt(static_cast<double>(var(i)));
+      const double noisy = sd > 0 ? part(i) + sd * normal(rng) : part(i);
+      y(i) += quantize(noisy, spec_.adc.bits, adc_range_[tile]);
     }
-  }
+  };
+  const Eigen::MatrixXf xf = spec_.single_precision ? xq.cast<float>() : Eigen::MatrixXf();
+  for (int t = 0; t < spec_.time_steps; ++t)
+    for (std::int64_t tile = 0; tile < row_tiles(); ++tile) {
+      if (spec_.single_precision)
+        tile_sums(weight_f_[t], weight_variance_f_[t], xf, tile);
+      else
+        tile_sums(weight_[t], weight_variance_[t], xq, tile);
+    }
   return y;
 }
 

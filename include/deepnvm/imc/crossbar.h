@@ -38,6 +38,9 @@ struct CrossbarSpec {
   double adc_headroom = 1.0;  ///< ADC full scale as a fraction of a tile column's largest possible output
   int time_steps = 1;         ///< T of the low-fluctuation decomposition
   double scale = 0.0;         ///< k in S per unit weight; 0: (g_max - g_min) / max|w|
+  /// forward() in single precision (twice the speed; Monte-Carlo sweeps); forward_per_cell() and
+  /// energy() stay in double.
+  bool single_precision = false;
 };
 
 using Matrix = Eigen::MatrixXd;
@@ -85,9 +88,11 @@ class CrossbarLayer {
   CrossbarSpec spec_;
   double k_ = 0.0;
   double gain_ = 1.0;  ///< output units per (conductance x input): 1/k times the drift compensation
-  // Per step: the cells' conductances as programmed, drifted and with their RTN state (S), and the
-  // per-read variance of each pair (S^2).
-  std::vector<Matrix> g_pos_, g_neg_, variance_;
+  // Per step: the cells' conductances as programmed, drifted and with their RTN state (S), the
+  // per-read variance of each pair (S^2), and what forward() multiplies by: the pair's weight and
+  // variance in output units (in single precision when asked).
+  std::vector<Matrix> g_pos_, g_neg_, variance_, weight_, weight_variance_;
+  std::vector<Eigen::MatrixXf> weight_f_, weight_variance_f_;
   std::vector<double> adc_range_;  ///< per row tile: full scale of one step's partial sums
 };
 
