@@ -4,7 +4,8 @@
 // ratio is the speed-up of model evaluation over synthesis per design point (QUIDAM reports 3-4
 // orders of magnitude). The synthesis benchmark needs yosys on PATH (skipped otherwise).
 // BM_DsePoints: design points per second of `deepnvm accel dse` on the shipped sweep (one thread, a
-// warm buffer table); BM_DseBufferTable: building that table from an empty cache (array searches).
+// warm component tables); BM_DseBufferTable: building those tables from an empty cache (read-port
+// syntheses and array searches).
 #include <unistd.h>
 
 #include <cstdio>

@@ -171,4 +171,30 @@ PeFigures characterize(const PeSpec& pe, const GateNetlist& n, const GateLibrary
   return f;
 }
 
+double switching_energy(const GateNetlist& n, const GateLibrary& lib, std::size_t steps,
+                        const std::function<void(std::size_t, std::vector<std::uint64_t>&)>& drive) {
+  if (steps < 2) throw ConfigError({"<stream>", 0}, "steps", "expected at least 2 steps, got {}", steps);
+  const std::vector<double> cap = net_capacitance(n, lib);
+  std::vector<std::uint64_t> values(n.nets, 0), previous(n.nets, 0);
+  double energy = 0.0;
+  for (std::size_t t = 0; t < steps; ++t) {
+    drive(t, values);
+    evaluate(n, values);
+    if (t > 0)
+      for (std::uint32_t net = 2; net < n.nets; ++net)
+        energy += static_cast<double>(std::popcount(values[net] ^ previous[net])) * 0.5 * cap[net] * lib.vdd * lib.vdd;
+    previous = values;
+  }
+  return energy / static_cast<double>((steps - 1) * 64);
+}
+
+std::pair<double, double> gate_area_and_leakage(const GateNetlist& n, const GateLibrary& lib) {
+  double area = 0.0, leakage = 0.0;
+  for (const NetlistGate& g : n.gates) {
+    area += lib[g.kind].area;
+    leakage += lib[g.kind].leakage;
+  }
+  return {area, leakage};
+}
+
 }  // namespace deepnvm::accel

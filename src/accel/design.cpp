@@ -7,16 +7,32 @@
 
 #include <fmt/format.h>
 
+#include "deepnvm/core/error.h"
+
 namespace deepnvm::accel {
 
+std::array<std::pair<std::int64_t, int>, 3> scratchpad_shapes(const AccelConfig& config) {
+  return {std::pair{config.array.ifmap_spad, config.pe.act_bits},
+          std::pair{config.array.filter_spad, weight_code_bits(config.pe)},
+          std::pair{config.array.psum_spad, config.pe.acc_bits}};
+}
+
 ComponentFigures component_figures(const AccelConfig& config, const PeModelFit& fit, const GateLibrary& library,
-                                   const StorageFigures& glb, int glb_word_bits, int glb_banks, const NocWires& wires,
-                                   double dram_energy_per_bit) {
+                                   const ReadPortTable& ports, const StorageFigures& glb, int glb_word_bits,
+                                   int glb_banks, const NocWires& wires, double dram_energy_per_bit) {
   ComponentFigures c;
   c.pe = predict(fit, config.pe);
-  c.ifmap_spad = register_file(library, config.array.ifmap_spad, config.pe.act_bits);
-  c.filter_spad = register_file(library, config.array.filter_spad, weight_code_bits(config.pe));
-  c.psum_spad = register_file(library, config.array.psum_spad, config.pe.acc_bits);
+  const auto shapes = scratchpad_shapes(config);
+  const auto spad = [&](const std::pair<std::int64_t, int>& shape) {
+    const auto it = ports.find(shape);
+    if (it == ports.end())
+      throw ModelError(
+          fmt::format("no read port characterized for a {} x {}-bit scratchpad", shape.first, shape.second));
+    return register_file(library, shape.first, shape.second, it->second);
+  };
+  c.ifmap_spad = spad(shapes[0]);
+  c.filter_spad = spad(shapes[1]);
+  c.psum_spad = spad(shapes[2]);
   c.glb = glb;
   c.glb_word_bits = glb_word_bits;
   c.glb_banks = glb_banks;

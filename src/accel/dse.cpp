@@ -250,6 +250,17 @@ DseContext prepare_dse(const DseSpec& spec, const std::filesystem::path& spec_fi
   if (!spec.accuracy.empty()) ctx.accuracy = load_accuracy_table(spec_file.parent_path() / spec.accuracy);
   for (const std::string& n : spec.networks) ctx.networks.push_back(network_layers(zoo_network(n), spec.batch));
 
+  std::vector<std::pair<std::int64_t, int>> shapes;
+  for (const AccelConfig& c : dse_configs(spec))
+    for (const auto& shape : scratchpad_shapes(c))
+      if (std::find(shapes.begin(), shapes.end(), shape) == shapes.end()) shapes.push_back(shape);
+  const nlohmann::ordered_json library_key{
+      {"node_m", pm.node}, {"temperature_k", pm.temperature}, {"roadmap", pm.roadmap}};
+  ctx.read_ports =
+      read_ports(ctx.library, library_key, shapes, options.cache, [&](std::size_t done, std::size_t total) {
+        if (options.progress) options.progress("scratchpad read ports", done, total);
+      });
+
   std::vector<std::uint64_t> capacities;
   for (const double g : spec.sweep.glb) capacities.push_back(static_cast<std::uint64_t>(g));
   std::sort(capacities.begin(), capacities.end());
@@ -381,7 +392,7 @@ DseResult run_dse(const DseSpec& spec, const DseContext& ctx, const DseOptions& 
   for (std::size_t i = 0; i < r.configs.size(); ++i) {
     const AccelConfig& c = r.configs[i];
     const ComponentFigures parts = component_figures(
-        c, ctx.pe_models.find(c.pe), ctx.library, ctx.buffers.at({c.glb_cell, c.glb_bytes}),
+        c, ctx.pe_models.find(c.pe), ctx.library, ctx.read_ports, ctx.buffers.at({c.glb_cell, c.glb_bytes}),
         static_cast<int>(spec.glb_word_bits), static_cast<int>(spec.glb_banks), ctx.wires, ctx.dram_energy_per_bit);
     for (const NetworkLayers& net : ctx.networks) {
       DsePoint p;

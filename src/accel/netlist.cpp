@@ -153,11 +153,16 @@ void evaluate(const GateNetlist& netlist, std::span<std::uint64_t> v) {
 }
 
 GateNetlist synthesize_pe(const PeSpec& pe, const std::filesystem::path& work_dir) {
+  return synthesize_verilog(pe_verilog(pe), pe_name(pe), work_dir);
+}
+
+GateNetlist synthesize_verilog(const std::string& verilog, const std::string& what,
+                               const std::filesystem::path& work_dir) {
   const std::filesystem::path yosys = find_program("yosys");
   if (yosys.empty())
-    throw IoError("yosys", "not found on PATH: PE synthesis needs it (Debian package yosys; scripts/install-deps)");
+    throw IoError("yosys", "not found on PATH: synthesis needs it (Debian package yosys; scripts/install-deps)");
   std::filesystem::create_directories(work_dir);
-  write_file_atomic(work_dir / "pe.v", pe_verilog(pe));
+  write_file_atomic(work_dir / "pe.v", verilog);
   // synth: generic optimisation to yosys's internal gates; abc: technology mapping onto INV, NAND2
   // and NOR2 only (the circuit layer's gates); opt_clean: drop what abc left unconnected.
   const std::string script =
@@ -176,7 +181,7 @@ GateNetlist synthesize_pe(const PeSpec& pe, const std::filesystem::path& work_di
     text << log.rdbuf();
     std::string tail = text.str();
     if (tail.size() > 600) tail = "..." + tail.substr(tail.size() - 600);
-    throw ModelError("yosys failed (exit {}) synthesizing {} in {}: {}", rc, pe_name(pe), work_dir.string(), tail);
+    throw ModelError("yosys failed (exit {}) synthesizing {} in {}: {}", rc, what, work_dir.string(), tail);
   }
   std::ifstream in(work_dir / "netlist.json");
   std::stringstream json;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "deepnvm/accel/rtl.h"
+#include <bit>
 
 #include <algorithm>
 
@@ -80,6 +81,32 @@ std::string pe_verilog(const PeSpec& pe) {
   }
   v += "endmodule\n";
   return v;
+}
+
+std::string register_file_read_verilog(int entries, int bits) {
+  if (entries < 2 || bits < 1)
+    throw ConfigError({"<scratchpad>", 0}, "entries", "a read port needs at least 2 entries of 1 bit (got {} x {})",
+                      entries, bits);
+  const int address_bits = std::bit_width(static_cast<unsigned>(entries - 1));
+  // A case statement: yosys builds a multiplexer per output bit (a shifter would come from words[addr*B +: B]).
+  std::string cases;
+  for (int e = 0; e < entries; ++e)
+    cases += fmt::format("      {}'d{}: q = words[{}:{}];\n", address_bits, e, (e + 1) * bits - 1, e * bits);
+  return fmt::format(
+      "// Read port of a {0}-entry, {1}-bit register file (deepnvm accel, storage.h).\n"
+      "module rf_read_{0}x{1} (\n"
+      "  input  wire [{2}:0] words,\n"
+      "  input  wire [{3}:0] addr,\n"
+      "  output reg  [{4}:0] q\n"
+      ");\n"
+      "  always @* begin\n"
+      "    case (addr)\n"
+      "{5}"
+      "      default: q = {1}'d0;\n"
+      "    endcase\n"
+      "  end\n"
+      "endmodule\n",
+      entries, bits, entries * bits - 1, address_bits - 1, bits - 1, cases);
 }
 
 }  // namespace deepnvm::accel

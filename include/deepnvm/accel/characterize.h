@@ -10,6 +10,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <utility>
+#include <vector>
 
 #include "deepnvm/accel/gate_library.h"
 #include "deepnvm/accel/netlist.h"
@@ -47,5 +50,14 @@ struct PeFigures {
 /// ConfigError for a stream of fewer than kMinStreamMacs MACs.
 PeFigures characterize(const PeSpec& pe, const GateNetlist& netlist, const GateLibrary& library,
                        const OperandStream& stream = {});
+
+/// @brief Mean dynamic energy (J) per transition of one lane of any netlist: `drive(step, values)` sets
+/// the input nets' 64 lanes for each of `steps` steps (at least 2); every net's toggles between
+/// consecutive steps cost ½CV² with the same loads as characterize().
+double switching_energy(const GateNetlist& netlist, const GateLibrary& library, std::size_t steps,
+                        const std::function<void(std::size_t, std::vector<std::uint64_t>&)>& drive);
+
+/// Gate area (m^2) and leakage (W) of a netlist: sums over its gates.
+std::pair<double, double> gate_area_and_leakage(const GateNetlist& netlist, const GateLibrary& library);
 
 }  // namespace deepnvm::accel

@@ -6,8 +6,10 @@
 // DRAM), running every layer of a network with its dataflow's mapping (mapping.h). Layers run one
 // after another; each reads its inputs and weights from DRAM and writes its outputs back.
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "deepnvm/accel/mapping.h"
 #include "deepnvm/accel/pe.h"
@@ -46,13 +48,17 @@ struct NocWires {
   double vdd = 0.0;             ///< V
 };
 
-/// @brief The component figures of `config`: PE from `fit`, scratchpads from `library` (ifmap words
-/// are activations, filter words weight codes, psum words accumulators), the global buffer `glb`
-/// given (global_buffers()), NoC energies from the PE pitch (random data: ½ of the bits toggle, ½CV²
-/// per transition).
+/// @brief The component figures of `config`: PE from `fit`; scratchpads from `library` with their
+/// read ports from `ports` (ifmap words are activations, filter words weight codes, psum words
+/// accumulators; ModelError for a shape the table lacks); the global buffer `glb` given
+/// (global_buffers()); NoC energies from the PE pitch (random data: ½ of the bits toggle, ½CV² per
+/// transition).
 ComponentFigures component_figures(const AccelConfig& config, const PeModelFit& fit, const GateLibrary& library,
-                                   const StorageFigures& glb, int glb_word_bits, int glb_banks, const NocWires& wires,
-                                   double dram_energy_per_bit);
+                                   const ReadPortTable& ports, const StorageFigures& glb, int glb_word_bits,
+                                   int glb_banks, const NocWires& wires, double dram_energy_per_bit);
+
+/// The scratchpad shapes (entries, word bits) of `config`: ifmap, filter, psum.
+std::array<std::pair<std::int64_t, int>, 3> scratchpad_shapes(const AccelConfig& config);
 
 /// Energy of one inference by component, J.
 struct EnergyBreakdown {

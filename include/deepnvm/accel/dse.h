@@ -115,6 +115,7 @@ struct DseContext {
   NocWires wires;
   double dram_energy_per_bit = 0.0;
   std::map<std::pair<std::string, std::uint64_t>, StorageFigures> buffers;  ///< (cell, bytes)
+  ReadPortTable read_ports;                                                 ///< scratchpads' (entries, bits)
   std::vector<NetworkLayers> networks;
   std::optional<AccuracyTable> accuracy;
 };
@@ -128,8 +129,8 @@ struct DseOptions {
 };
 
 /// @brief Loads the models and networks of `spec` (read from `spec_file`) and builds or reads the
-/// buffer table: every (cell, capacity) of the sweep, one array search per cell for what the cache
-/// lacks.
+/// component tables: every scratchpad read port of the sweep (yosys) and every (cell, capacity) of the
+/// global buffer (one array search per cell), each only for what the cache lacks.
 DseContext prepare_dse(const DseSpec& spec, const std::filesystem::path& spec_file, const DseOptions& options);
 
 /// The hardware configurations of the sweep, in a fixed order (PE type outermost, clock innermost).

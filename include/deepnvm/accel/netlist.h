@@ -50,6 +50,10 @@ void evaluate(const GateNetlist& netlist, std::span<std::uint64_t> values);
 /// IoError when yosys is not installed; ModelError with the log's last lines when it fails.
 GateNetlist synthesize_pe(const PeSpec& pe, const std::filesystem::path& work_dir);
 
+/// The same for any combinational Verilog (one module; `what` names it in errors), written as pe.v.
+GateNetlist synthesize_verilog(const std::string& verilog, const std::string& what,
+                               const std::filesystem::path& work_dir);
+
 /// `yosys -V`'s first line (e.g. "Yosys 0.23 (git sha1 7ce5011c24b)"), or "yosys (version unknown)".
 std::string yosys_version();
 

@@ -20,4 +20,10 @@ std::string pe_module_name(const PeSpec& pe);
 /// The Verilog source of one combinational MAC of `pe` (validated first: ConfigError).
 std::string pe_verilog(const PeSpec& pe);
 
+/// The read port of a scratchpad register file of `entries` words of `bits`: module
+/// `rf_read_<entries>x<bits>(words, addr, q)`, q = words[addr] (words packed, word 0 lowest; an
+/// address past the last word reads 0). Storage cells are not in it: synthesis maps no sequential
+/// cells onto the gate library (storage.h models the latches).
+std::string register_file_read_verilog(int entries, int bits);
+
 }  // namespace deepnvm::accel

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// The accelerator's storage (docs/models/accel.md §7): the PEs' scratchpads as register files costed
-// with the analytical gate library, and the global buffer as a RAM built with the array model, so it
-// can be SRAM, STT-MRAM or SOT-MRAM. Array searches are slow (seconds), so their figures are kept in
-// the on-disk result cache (study/result_cache.h, section "accel_glb"): the table is built once.
+// The accelerator's storage (docs/models/accel.md §7): the PEs' scratchpads as register files (read
+// ports synthesized with yosys, latches and write path from the gate library), and the global buffer as a RAM built
+// with the array model, so it can be SRAM, STT-MRAM or SOT-MRAM. Array searches are slow (seconds), so their figures
+// are kept in the on-disk result cache (study/result_cache.h, section "accel_glb"): the table is built once.
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "deepnvm/accel/gate_library.h"
@@ -24,11 +27,28 @@ struct StorageFigures {
   double read_latency = 0.0, write_latency = 0.0;  ///< 0 for register files (read within the cycle)
 };
 
-/// @brief A register file of `entries` words of `word_bits` from `library`'s gates (accel.md §7.1):
-/// a gated D latch per bit (4 NAND2 + INV), a NAND2 multiplexer tree per read bit, a NAND2/INV write
-/// decoder. Energies count the transitions of one access with random data (half the data nodes
-/// toggle) at ½CV² each. ConfigError unless entries and word_bits are at least 1.
-StorageFigures register_file(const GateLibrary& library, std::int64_t entries, int word_bits);
+/// @brief The read port of a register file of `entries` words of `word_bits` (accel.md §7.1):
+/// register_file_read_verilog() synthesized with yosys in `work_dir` and costed with `library` (area,
+/// leakage; read energy from a random address per read over held data). One entry needs no port
+/// (zero figures). IoError without yosys.
+StorageFigures synthesized_read_port(const GateLibrary& library, std::int64_t entries, int word_bits,
+                                     const std::filesystem::path& work_dir);
+
+/// @brief A whole register file: its synthesized `read_port` plus what synthesis cannot map, from the
+/// gate library: a gated D latch per bit (4 NAND2 + INV) and the write path (a NAND2/INV decoder; write
+/// energy counts the transitions of one write of random data at ½CV² each). ConfigError unless entries
+/// and word_bits are at least 1.
+StorageFigures register_file(const GateLibrary& library, std::int64_t entries, int word_bits,
+                             const StorageFigures& read_port);
+
+/// Read ports by (entries, word bits).
+using ReadPortTable = std::map<std::pair<std::int64_t, int>, StorageFigures>;
+
+/// @brief The read ports of `shapes`, synthesized once and kept in `cache` (section "accel_rf", keyed
+/// by `library_key`, the shape and the yosys version). `progress(done, total)` may be empty.
+ReadPortTable read_ports(const GateLibrary& library, const nlohmann::ordered_json& library_key,
+                         const std::vector<std::pair<std::int64_t, int>>& shapes, const study::ResultCache& cache,
+                         const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 /// How the global buffer is built: a RAM of one cell at one node, accessed `word_bits` at a time.
 struct BufferSpec {
