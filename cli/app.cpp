@@ -93,6 +93,7 @@ int run(int argc, char** argv) {
   add(add_traffic_command);
   add(add_run_command);
   add(add_accel_command);
+  add(add_imc_command);
 
   try {
     app.parse(argc, argv);

@@ -40,6 +40,7 @@ Action add_array_command(CLI::App& app);
 Action add_traffic_command(CLI::App& app);
 Action add_run_command(CLI::App& app);
 Action add_accel_command(CLI::App& app);
+Action add_imc_command(CLI::App& app);
 
 /// Parses `argv`, runs the chosen subcommand and maps every outcome to an exit code:
 /// 0 success (also --help and --version), 2 any command-line or input error, 1 internal error.

@@ -5,6 +5,7 @@
 #include "deepnvm/accel/pe_model.h"
 #include "deepnvm/array/register.h"
 #include "deepnvm/imc/device.h"
+#include "deepnvm/imc/sweep.h"
 #include "deepnvm/cell/register.h"
 #include "deepnvm/gpu/gpu.h"
 #include "deepnvm/study/study_spec.h"
@@ -24,6 +25,7 @@ Builtins make_builtins() {
   accel::register_builtin_accel(b.input_kinds);
   accel::register_builtin_accel_dse(b.input_kinds);
   imc::register_builtin_imc(b.input_kinds);
+  imc::register_builtin_imc_sweep(b.input_kinds);
   return b;
 }
 
