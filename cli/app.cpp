@@ -93,6 +93,7 @@ int run(int argc, char** argv) {
   add(add_traffic_command);
   add(add_run_command);
   add(add_accel_command);
+  add(add_learn_command);
 
   try {
     app.parse(argc, argv);
@@ -117,6 +118,8 @@ int run(int argc, char** argv) {
     const Context context{options, builtins, data_directory(options)};
     for (const CLI::App* sub : app.get_subcommands()) actions.at(sub)(context);
     return 0;
+  } catch (const ExitStatus& e) {
+    return e.code;
   } catch (const Error& e) {
     error_line(e.what());
     return 2;
