@@ -94,6 +94,7 @@ int run(int argc, char** argv) {
   add(add_run_command);
   add(add_accel_command);
   add(add_imc_command);
+  add(add_learn_command);
 
   try {
     app.parse(argc, argv);
@@ -118,6 +119,8 @@ int run(int argc, char** argv) {
     const Context context{options, builtins, data_directory(options)};
     for (const CLI::App* sub : app.get_subcommands()) actions.at(sub)(context);
     return 0;
+  } catch (const ExitStatus& e) {
+    return e.code;
   } catch (const Error& e) {
     error_line(e.what());
     return 2;

@@ -41,6 +41,13 @@ Action add_traffic_command(CLI::App& app);
 Action add_run_command(CLI::App& app);
 Action add_accel_command(CLI::App& app);
 Action add_imc_command(CLI::App& app);
+Action add_learn_command(CLI::App& app);
+
+/// Thrown by a command whose outcome a program it ran has already reported (deepnvm learn runs
+/// deepnvm-learn): run() exits with `code` and prints nothing more.
+struct ExitStatus {
+  int code = 0;
+};
 
 /// Parses `argv`, runs the chosen subcommand and maps every outcome to an exit code:
 /// 0 success (also --help and --version), 2 any command-line or input error, 1 internal error.

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
@@ -34,13 +35,16 @@ int run_program(const std::vector<std::string>& argv, const std::filesystem::pat
   const std::string dirs = dir.string();
   const std::string outs = stdout_file.empty() ? "/dev/null" : stdout_file.string();
   const std::string errs = stderr_file.empty() ? "/dev/null" : stderr_file.string();
+  const bool inherit_out = stdout_file == kInheritStream;
+  const bool inherit_err = stderr_file == kInheritStream;
+  std::fflush(nullptr);  // what the caller buffered comes before what the child writes
   const pid_t pid = fork();
   if (pid < 0) return -1;
   if (pid == 0) {
     if (!dirs.empty() && chdir(dirs.c_str()) != 0) _exit(126);
     const int in = open("/dev/null", O_RDONLY);
-    const int out = open(outs.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err = open(errs.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int out = inherit_out ? -1 : open(outs.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err = inherit_err ? -1 : open(errs.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (in >= 0) dup2(in, STDIN_FILENO);
     if (out >= 0) dup2(out, STDOUT_FILENO);
     if (err >= 0) dup2(err, STDERR_FILENO);

@@ -14,6 +14,10 @@ void register_builtin_workload(Registry<NetworkFactory>& networks) {
   networks.add("mobilenet_v2", "MobileNetV2 (torchvision), 224x224", mobilenet_v2);
   networks.add("vit_b_16", "Vision Transformer B/16 (torchvision), 224x224, 197 tokens", vit_b_16);
   networks.add("bert_base", "BERT-base encoder with pooler (Devlin et al. 2019), sequence_length tokens", bert_base);
+  networks.add("fmnist_lenet5", "LeNet-5 style CNN for Fashion-MNIST, 1x28x28 (trained by deepnvm learn)",
+               fmnist_lenet5);
+  networks.add("fmnist_cnn", "Three-stage 3x3 CNN for Fashion-MNIST, 1x28x28 (trained by deepnvm learn)", fmnist_cnn);
+  networks.add("fmnist_mlp", "MLP 784-256-10 for Fashion-MNIST, 1x28x28 (trained by deepnvm learn)", fmnist_mlp);
   networks.add("gpt2_small", "GPT-2 small with tied LM head (Radford et al. 2019), sequence_length tokens", gpt2_small);
 }
 

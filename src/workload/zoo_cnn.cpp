@@ -234,4 +234,51 @@ Network mobilenet_v2(const ZooOptions& o) {
   return std::move(g).finish({linear(g, "classifier.1", x, kClasses)});
 }
 
+// The two Fashion-MNIST networks the learn layer trains (docs/models/learn.md §2): 1x28x28 grey images,
+// 10 classes. The learn layer builds its torch modules from these graphs, so the accuracy it measures
+// belongs to exactly the network the accelerator maps. No batch norm: the weights the quantizers see
+// are the weights the PEs hold (batch norm would fold into them after training).
+
+Network fmnist_lenet5(const ZooOptions& o) {
+  GraphBuilder g("fmnist_lenet5",
+                 "LeNet-5 (LeCun et al. 1998, Proc. IEEE 86(11), Fig. 2) for 28x28 input: conv1 padded by 2, "
+                 "ReLU and max pooling instead of tanh and subsampling; deepnvm learn layer",
+                 o.dtype);
+  TensorId x = g.input("image", {1, 28, 28});
+  x = relu(g, "relu1", conv(g, "conv1", x, 6, {.kernel = 5, .padding = 2}));
+  x = max_pool(g, "pool1", x, 2, 2);
+  x = relu(g, "relu2", conv(g, "conv2", x, 16, {.kernel = 5}));
+  x = max_pool(g, "pool2", x, 2, 2);
+  x = flatten(g, "flatten", x);
+  x = relu(g, "relu3", linear(g, "fc1", x, 120));
+  x = relu(g, "relu4", linear(g, "fc2", x, 84));
+  return std::move(g).finish({linear(g, "fc3", x, 10)});
+}
+
+Network fmnist_cnn(const ZooOptions& o) {
+  GraphBuilder g("fmnist_cnn",
+                 "deepnvm learn layer: three 3x3 conv-ReLU-maxpool stages (16, 32, 64 channels) and two fully "
+                 "connected layers (128, 10), for 28x28 input",
+                 o.dtype);
+  TensorId x = g.input("image", {1, 28, 28});
+  const std::array<std::int64_t, 3> channels{16, 32, 64};
+  for (std::size_t i = 0; i < channels.size(); ++i) {
+    x = conv(g, fmt::format("conv{}", i + 1), x, channels[i], {.kernel = 3, .padding = 1});
+    x = relu(g, fmt::format("relu{}", i + 1), x);
+    x = max_pool(g, fmt::format("pool{}", i + 1), x, 2, 2);
+  }
+  x = flatten(g, "flatten", x);
+  x = relu(g, "relu4", linear(g, "fc1", x, 128));
+  return std::move(g).finish({linear(g, "fc2", x, 10)});
+}
+
+Network fmnist_mlp(const ZooOptions& o) {
+  GraphBuilder g("fmnist_mlp",
+                 "MLP 784-256-10 for 28x28 input (the in-memory computing issue's network; deepnvm learn layer)",
+                 o.dtype);
+  TensorId x = flatten(g, "flatten", g.input("image", {1, 28, 28}));
+  x = relu(g, "relu1", linear(g, "fc1", x, 256));
+  return std::move(g).finish({linear(g, "fc2", x, 10)});
+}
+
 }  // namespace deepnvm

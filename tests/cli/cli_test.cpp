@@ -233,7 +233,7 @@ TEST_F(Cli, NetworkListAndShowDescribeTheZoo) {
   Result r = run({"network", "list", "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
   const auto list = nlohmann::json::parse(r.out)["networks"];
-  ASSERT_EQ(list.size(), 10u);
+  ASSERT_EQ(list.size(), 13u);
   const auto resnet50 = std::find_if(list.begin(), list.end(), [](const auto& n) { return n["name"] == "resnet50"; });
   ASSERT_NE(resnet50, list.end());
   EXPECT_EQ((*resnet50)["parameters"], 25557032);  // torchvision 0.14 resnet50

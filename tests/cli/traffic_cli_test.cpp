@@ -110,7 +110,7 @@ TEST_F(TrafficCli, ListShowsNetworksAndGpus) {
   r = run({"traffic", "--list", "--json"});
   ASSERT_EQ(r.code, 0) << r.err;
   const auto doc = nlohmann::ordered_json::parse(r.out);
-  EXPECT_EQ(doc["networks"].size(), 10u);
+  EXPECT_EQ(doc["networks"].size(), 13u);
   EXPECT_NE(std::find(doc["gpus"].begin(), doc["gpus"].end(), "v100"), doc["gpus"].end());
 }
 

@@ -86,9 +86,26 @@ TEST(Zoo, ReferenceFileCoversEveryTorchvisionNetworkAndNamesItsVersions) {
   for (const auto& [name, model] : reference()["models"].items()) EXPECT_FALSE(model["layers"].empty()) << name;
 }
 
+// The learn layer's Fashion-MNIST networks, by hand: LeNet-5 conv1 28·28·6·25, conv2 10·10·16·150, then
+// 400·120 + 120·84 + 84·10; fmnist_cnn 28·28·16·9, 14·14·32·144, 7·7·64·288, 576·128, 128·10.
+TEST(Zoo, FashionMnistNetworksHaveTheirHandCountedSizes) {
+  const Network lenet = zoo_network("fmnist_lenet5");
+  EXPECT_EQ(macs(lenet, 1), 117600 + 240000 + 48000 + 10080 + 840);
+  EXPECT_EQ(parameter_count(lenet), 156 + 2416 + 48120 + 10164 + 850);
+  EXPECT_EQ(lenet.tensor(lenet.outputs[0]).shape, (Shape{10}));
+  const Network cnn = zoo_network("fmnist_cnn");
+  EXPECT_EQ(macs(cnn, 1), 112896 + 903168 + 903168 + 73728 + 1280);
+  EXPECT_EQ(parameter_count(cnn), 160 + 4640 + 18496 + 73856 + 1290);
+  EXPECT_EQ(cnn.tensor(cnn.outputs[0]).shape, (Shape{10}));
+  const Network mlp = zoo_network("fmnist_mlp");
+  EXPECT_EQ(macs(mlp, 1), 784 * 256 + 256 * 10);
+  EXPECT_EQ(parameter_count(mlp), 784 * 256 + 256 + 256 * 10 + 10);
+}
+
 TEST(Zoo, HasExactlyTheNamesOfTheIssue) {
-  const std::vector<std::string> expected{"alexnet",  "bert_base", "googlenet",     "gpt2_small", "mobilenet_v2",
-                                          "resnet18", "resnet50",  "squeezenet1_1", "vgg16",      "vit_b_16"};
+  const std::vector<std::string> expected{"alexnet",       "bert_base",  "fmnist_cnn",   "fmnist_lenet5", "fmnist_mlp",
+                                          "googlenet",     "gpt2_small", "mobilenet_v2", "resnet18",      "resnet50",
+                                          "squeezenet1_1", "vgg16",      "vit_b_16"};
   EXPECT_EQ(builtin_networks().names(), expected);
   for (const auto& name : expected) {
     const Network net = zoo_network(name);

@@ -28,7 +28,8 @@ struct ZooOptions {
 using NetworkFactory = std::function<Network(const ZooOptions&)>;
 
 /// Adds the zoo: alexnet, vgg16, googlenet, resnet18, resnet50, squeezenet1_1, mobilenet_v2,
-/// vit_b_16 (torchvision 0.14 shapes, 224x224 input), bert_base and gpt2_small.
+/// vit_b_16 (torchvision 0.14 shapes, 224x224 input), bert_base and gpt2_small, and the two
+/// Fashion-MNIST networks the learn layer trains, fmnist_lenet5, fmnist_cnn and fmnist_mlp (1x28x28 input).
 void register_builtin_workload(Registry<NetworkFactory>& networks);
 
 /// A registry holding just the zoo: for callers that need no other registry.
@@ -48,5 +49,8 @@ Network mobilenet_v2(const ZooOptions& options = {});
 Network vit_b_16(const ZooOptions& options = {});
 Network bert_base(const ZooOptions& options = {});
 Network gpt2_small(const ZooOptions& options = {});
+Network fmnist_lenet5(const ZooOptions& options = {});
+Network fmnist_cnn(const ZooOptions& options = {});
+Network fmnist_mlp(const ZooOptions& options = {});
 
 }  // namespace deepnvm
