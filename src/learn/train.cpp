@@ -187,7 +187,9 @@ TrainResult train(const TrainOptions& o, const FashionMnist& data) {
   torch::set_num_threads(o.threads);
   const TensorSet train_set = to_tensors(data.train, o.limit_train);
   const TensorSet test_set = to_tensors(data.test, o.limit_test);
-  std::filesystem::create_directories(o.out);
+  std::error_code made;
+  std::filesystem::create_directories(o.out, made);
+  if (made) throw IoError(o.out.string(), fmt::format("cannot create the output folder: {}", made.message()));
   const std::filesystem::path checkpoint = o.out / kCheckpointFile;
 
   TrainResult result;
