@@ -53,6 +53,11 @@ const Schema<DseSweep>& DseSweep::schema() {
     Schema<DseSweep> s("accel dse sweep", "The swept values; the design space is their Cartesian product.");
     const DseSweep d;
     s.field("pe", &DseSweep::pe).default_value(d.pe).desc("Named PE types: int16, int8, int4, light1, light2.");
+    s.field("act_bits", &DseSweep::act_bits)
+        .min(2)
+        .max(16)
+        .default_value(d.act_bits)
+        .desc("Activation widths swept for every PE type (empty: each type's own; the accumulator follows).");
     s.field("dataflow", &DseSweep::dataflow).default_value(d.dataflow).desc("Dataflows: rs, ws, os.");
     s.field("rows", &DseSweep::rows).min(1).max(1024).default_value(d.rows).desc("PE array rows.");
     s.field("cols", &DseSweep::cols).min(1).max(1024).default_value(d.cols).desc("PE array columns.");
@@ -294,8 +299,19 @@ DseContext prepare_dse(const DseSpec& spec, const std::filesystem::path& spec_fi
 
 std::vector<AccelConfig> dse_configs(const DseSpec& spec) {
   const DseSweep& s = spec.sweep;
+  // Each PE type at its own activation width, or at each swept one (named "<type>/a<bits>").
+  std::vector<std::pair<std::string, PeSpec>> pes;
+  for (const std::string& name : s.pe) {
+    if (s.act_bits.empty()) pes.emplace_back(name, named_pe(name));
+    for (const std::int64_t a : s.act_bits) {
+      PeSpec pe = named_pe(name);
+      pe.act_bits = static_cast<int>(a);
+      pe.acc_bits = template_acc_bits(pe);
+      pes.emplace_back(a == named_pe(name).act_bits ? name : fmt::format("{}/a{}", name, a), pe);
+    }
+  }
   std::vector<AccelConfig> out;
-  for (const std::string& pe : s.pe)
+  for (const auto& [pe_name, pe_spec] : pes)
     for (const std::string& df : s.dataflow)
       for (const std::int64_t rows : s.rows)
         for (const std::int64_t cols : s.cols)
@@ -307,8 +323,8 @@ std::vector<AccelConfig> dse_configs(const DseSpec& spec) {
                     for (const double bw : s.dram_bandwidth)
                       for (const double clock : s.clock) {
                         AccelConfig c;
-                        c.pe_name = pe;
-                        c.pe = named_pe(pe);
+                        c.pe_name = pe_name;
+                        c.pe = pe_spec;
                         c.array = {parse_dataflow(df, {"<sweep>", 0}, "dataflow"), rows, cols, is, fs, ps};
                         c.glb_bytes = static_cast<std::uint64_t>(glb);
                         c.glb_cell = cell;
@@ -531,7 +547,9 @@ std::vector<study::Plot> dse_plots(const DseResult& r) {
   std::vector<study::Plot> plots;
   for (const DseSummary& s : r.summaries) {
     // One data block per PE type, then the front; gnuplot's `index` picks them.
-    std::vector<std::string> pes = r.spec.sweep.pe;
+    std::vector<std::string> pes;  // PE names in sweep order
+    for (const AccelConfig& c : r.configs)
+      if (std::find(pes.begin(), pes.end(), c.pe_name) == pes.end()) pes.push_back(c.pe_name);
     std::string hw_dat, acc_dat;
     bool any_accuracy = false;
     for (const std::string& pe : pes) {

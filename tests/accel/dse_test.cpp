@@ -175,6 +175,20 @@ TEST_F(Dse, BufferTableIsCachedOnDisk) {
   fs::remove_all(dir);
 }
 
+TEST(DseConfigs, ActivationWidthsAreSweptForEveryPeType) {
+  DseSpec spec;
+  spec.sweep.pe = {"int8", "light1"};
+  spec.sweep.act_bits = {4, 8};
+  const std::vector<AccelConfig> configs = dse_configs(spec);
+  ASSERT_EQ(configs.size(), 4u);
+  EXPECT_EQ(configs[0].pe_name, "int8/a4");
+  EXPECT_EQ(configs[0].pe.act_bits, 4);
+  EXPECT_EQ(configs[0].pe.acc_bits, template_acc_bits(configs[0].pe));
+  EXPECT_EQ(configs[1].pe_name, "int8");  // the type's own width keeps its name (and its accuracy)
+  EXPECT_EQ(configs[2].pe_name, "light1/a4");
+  EXPECT_EQ(configs[3].pe.weight_bits, 3);
+}
+
 struct BadSweep {
   std::string text;
   std::size_t line;
@@ -193,6 +207,7 @@ TEST(DseSpecFile, BadFilesNameFileLineAndKey) {
       {head + "sweep:\n  glb: [100 KiB]\n", 5, "glb", "power-of-two"},
       {head + "sweep:\n  glb_cell: [unobtainium]\n", 5, "glb_cell", "unobtainium"},
       {head + "sweep:\n  clock: []\n", 5, "clock", "at least one"},
+      {head + "sweep:\n  act_bits: [1]\n", 5, "act_bits[0]", "1"},
       {head + "sweep:\n  colz: [8]\n", 5, "colz", "cols"},
       {head + "batch: 0\nsweep: {}\n", 4, "batch", "0"},
       {head + "glb_word_bits: 12\nsweep: {}\n", 4, "glb_word_bits", "multiple of 8"},

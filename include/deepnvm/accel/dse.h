@@ -31,6 +31,7 @@ namespace deepnvm::accel {
 /// The swept values; the design space is their Cartesian product.
 struct DseSweep {
   std::vector<std::string> pe{"int16", "int8", "int4", "light1", "light2"};
+  std::vector<std::int64_t> act_bits;  ///< activation widths to sweep; empty: each type's own
   std::vector<std::string> dataflow{"rs"};
   std::vector<std::int64_t> rows{12}, cols{14};
   std::vector<std::int64_t> ifmap_spad{12}, filter_spad{224}, psum_spad{24};
