@@ -43,6 +43,10 @@ Action add_accel_command(CLI::App& app);
 Action add_imc_command(CLI::App& app);
 Action add_learn_command(CLI::App& app);
 
+/// Runs deepnvm-learn (beside deepnvm, else on $PATH) with `args`; ExitStatus when it fails
+/// (deepnvm learn, deepnvm imc train|export).
+void run_learn_program(const std::vector<std::string>& args);
+
 /// Thrown by a command whose outcome a program it ran has already reported (deepnvm learn runs
 /// deepnvm-learn): run() exits with `code` and prints nothing more.
 struct ExitStatus {

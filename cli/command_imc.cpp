@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // deepnvm imc sweep: a trained network on crossbars of noisy devices, by Monte-Carlo over seeds.
+// deepnvm imc train|export ARGS...: deepnvm-learn train|export ARGS... (the training techniques).
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -67,7 +68,29 @@ Action add_imc_command(CLI::App& app) {
       "sweep", "A trained network on crossbars: devices x scales x time steps, Monte-Carlo over noise seeds");
   sweep->add_option("file", sweep_args->file, "Sweep file (kind: imc_sweep)")->required();
   sweep->add_option("--out", sweep_args->out, "Output folder (default: ./deepnvm-results/<sweep name>)");
-  return [sweep_args](const Context& ctx) { run_sweep(*sweep_args, ctx); };
+  // train and export belong to deepnvm-learn (libtorch): every argument after them is passed on.
+  const auto pass_on = [imc](const char* name, const char* help) {
+    auto* sub = imc->add_subcommand(name, help);
+    sub->prefix_command();
+    sub->allow_extras();
+    sub->fallthrough(false);
+    sub->set_help_flag();
+    return sub;
+  };
+  auto* train = pass_on("train",
+                        "Train for crossbars: deepnvm-learn train with --device, --scale-fraction, --noise-aware, "
+                        "--energy-reg ('deepnvm imc train --help')");
+  auto* exp = pass_on("export", "Export a checkpoint's weights for imc sweep: deepnvm-learn export");
+  return [sweep_args, train, exp](const Context& ctx) {
+    for (auto* sub : {train, exp}) {
+      if (!sub->parsed()) continue;
+      std::vector<std::string> args{sub->get_name()};
+      for (const std::string& a : sub->remaining()) args.push_back(a);
+      run_learn_program(args);
+      return;
+    }
+    run_sweep(*sweep_args, ctx);
+  };
 }
 
 }  // namespace deepnvm::cli

@@ -28,6 +28,14 @@ std::filesystem::path find_learn_program() {
 
 }  // namespace
 
+void run_learn_program(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{find_learn_program().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const int code = run_program(argv, {}, kInheritStream, kInheritStream);
+  if (code < 0) throw IoError(argv[0], "cannot run it");
+  if (code != 0) throw ExitStatus{code};
+}
+
 Action add_learn_command(CLI::App& app) {
   auto* sub = app.add_subcommand(
       "learn", "Quantization-aware training on Fashion-MNIST (runs deepnvm-learn: 'deepnvm learn --help')");
@@ -36,13 +44,7 @@ Action add_learn_command(CLI::App& app) {
   sub->allow_extras();
   sub->fallthrough(false);
   sub->set_help_flag();
-  return [sub](const Context&) {
-    std::vector<std::string> argv{find_learn_program().string()};
-    for (const std::string& a : sub->remaining()) argv.push_back(a);
-    const int code = run_program(argv, {}, kInheritStream, kInheritStream);
-    if (code < 0) throw IoError(argv[0], "cannot run it");
-    if (code != 0) throw ExitStatus{code};
-  };
+  return [sub](const Context&) { run_learn_program(sub->remaining()); };
 }
 
 }  // namespace deepnvm::cli

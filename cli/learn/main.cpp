@@ -65,6 +65,15 @@ int run(int argc, char** argv) {
   train_cmd->add_option("--time-budget", budget,
                         "Stop before an epoch that would end past this wall time, e.g. '1200 s' (default: none)");
   train_cmd->add_flag("-q,--quiet", o.quiet, "No progress on stderr");
+  std::string device;
+  train_cmd->add_option("--device", device,
+                        "Crossbar device (kind imc_device, e.g. data/imc/pcm.yaml) for the techniques");
+  train_cmd->add_option("--scale-fraction", o.scale_fraction, "k = F (g_max - g_min) / max|w| per layer, F in (0, 1]")
+      ->capture_default_str();
+  train_cmd->add_flag("--noise-aware", o.noise_aware,
+                      "Noise-aware training: the device's read noise and programming spread in the forward pass");
+  train_cmd->add_option("--energy-reg", o.energy_reg, "Energy regularization: loss += LAMBDA E_cells / E_ref")
+      ->capture_default_str();
 
   std::string checkpoint;
   int eval_threads = 1;
@@ -106,6 +115,8 @@ int run(int argc, char** argv) {
   try {
     if (train_cmd->parsed()) {
       o.quantization = parse_quantization(quant);
+      o.device = device;
+      analog_training(o);  // bad technique options and device files before the data
       if (!budget.empty()) o.time_budget = parse_quantity(budget, dim::time);
       make_classifier(o.network, o.quantization, o.seed);  // an unknown or untrainable network before the data
       const TrainResult r = train(o, load_fashion_mnist(data));

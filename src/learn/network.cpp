@@ -41,6 +41,12 @@ torch::Tensor QuantLayerImpl::deployed_weight() const {
   return fake_quantize_weights(weight_, spec_).detach().clone();
 }
 
+torch::Tensor QuantLayerImpl::apply(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b) const {
+  if (conv_)
+    return torch::conv2d(x, w, b, {conv_op_.stride.h, conv_op_.stride.w}, {conv_op_.padding.h, conv_op_.padding.w});
+  return torch::linear(x, w, b);
+}
+
 torch::Tensor QuantLayerImpl::forward(const torch::Tensor& x) {
   torch::Tensor xq = x;
   if (spec_.act_bits > 0) {
@@ -54,10 +60,36 @@ torch::Tensor QuantLayerImpl::forward(const torch::Tensor& x) {
   }
   const torch::Tensor wq = fake_quantize_weights(weight_, spec_);
   torch::Tensor y;
-  if (conv_) {
-    y = torch::conv2d(xq, wq, bias_, {conv_op_.stride.h, conv_op_.stride.w}, {conv_op_.padding.h, conv_op_.padding.w});
+  last_energy_ = torch::Tensor();
+  if (analog_ && is_training() && (analog_->noise || analog_->energy)) {
+    const imc::ImcDevice& d = analog_->device;
+    // k per layer from the current weights, detached (as imc's AnalogNetwork maps a trained network).
+    const double wmax = wq.detach().abs().max().item<double>();
+    const double k = analog_->scale_fraction * (d.g_max - d.g_min) / (wmax > 0 ? wmax : 1.0);
+    torch::Tensor w = wq;
+    if (analog_->noise && d.programming > 0) w = wq * torch::exp(d.programming * torch::randn_like(wq));
+    y = apply(xq, w, bias_);
+    const torch::Tensor x2 = xq * xq;
+    if (analog_->noise && (d.additive > 0 || d.proportional > 0 || d.shot > 0)) {
+      // Var Ĝ± = σ_a² + σ_p²·G±² + c·G±, G± = g_min + k·w±; in weight units divided by k².
+      const torch::Tensor gp = d.g_min + k * torch::relu(w), gn = d.g_min + k * torch::relu(-w);
+      const auto read_var = [&](const torch::Tensor& g) {
+        return d.additive * d.additive + d.proportional * d.proportional * g * g + d.shot * g;
+      };
+      const torch::Tensor var_w = (read_var(gp) + read_var(gn)) / (k * k);
+      const torch::Tensor var_y = apply(x2, var_w, torch::Tensor());
+      // The floor keeps sqrt's gradient finite where an output's variance is 0.
+      y = y + torch::sqrt(var_y.clamp_min(1e-30)) * torch::randn_like(y);
+    }
+    if (analog_->energy) {
+      const double range = xq.detach().abs().max().item<double>();
+      const double v = d.read_voltage / (range > 0 ? range : 1.0);
+      const torch::Tensor g_sum = 2 * d.g_min + k * wq.abs();  // G⁺ + G⁻ (one of them at g_min)
+      const torch::Tensor per_sample = apply(x2, g_sum, torch::Tensor()).flatten(1).sum(1);
+      last_energy_ = d.read_time * v * v * per_sample.mean();
+    }
   } else {
-    y = torch::linear(xq, wq, bias_);
+    y = apply(xq, wq, bias_);
   }
   last_macs_ = (y.numel() / std::max<std::int64_t>(1, y.size(0))) * (weight_.numel() / weight_.size(0));
   return y;
@@ -119,6 +151,17 @@ torch::Tensor ClassifierImpl::forward(torch::Tensor x) {
     }
   }
   return x;
+}
+
+void ClassifierImpl::set_analog(const std::shared_ptr<const AnalogTraining>& analog) {
+  for (QuantLayer& l : layers_) l->set_analog(analog);
+}
+
+torch::Tensor ClassifierImpl::cell_energy() const {
+  torch::Tensor e = torch::zeros({}, torch::kFloat32);
+  for (const QuantLayer& l : layers_)
+    if (l->last_energy().defined()) e = e + l->last_energy();
+  return e;
 }
 
 Classifier make_classifier(std::string_view name, Quantization quantization, std::uint64_t seed) {

@@ -5,9 +5,11 @@
 
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <numbers>
 #include <optional>
 #include <random>
+#include <type_traits>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -76,8 +78,9 @@ std::vector<EpochRecord> curve_from(const torch::Tensor& t) {
   return curve;
 }
 
-void save_checkpoint(const std::filesystem::path& path, const TrainOptions& o, Classifier& model,
-                     torch::optim::Adam& optimizer, const std::vector<EpochRecord>& curve) {
+void save_checkpoint(const std::filesystem::path& path, const TrainOptions& o, const std::string& device_name,
+                     double energy_ref, Classifier& model, torch::optim::Adam& optimizer,
+                     const std::vector<EpochRecord>& curve) {
   torch::serialize::OutputArchive root, m, opt;
   model->save(m);
   optimizer.save(opt);
@@ -88,6 +91,11 @@ void save_checkpoint(const std::filesystem::path& path, const TrainOptions& o, C
   root.write("seed", c10::IValue(static_cast<std::int64_t>(o.seed)));
   root.write("planned_epochs", c10::IValue(static_cast<std::int64_t>(o.epochs)));
   root.write("curve", curve_tensor(curve));
+  root.write("device", c10::IValue(device_name));
+  root.write("scale_fraction", c10::IValue(o.scale_fraction));
+  root.write("noise_aware", c10::IValue(o.noise_aware));
+  root.write("energy_reg", c10::IValue(o.energy_reg));
+  root.write("energy_ref", c10::IValue(energy_ref));
   // Written beside the target and renamed over it: a kill mid-write leaves the previous checkpoint.
   const std::filesystem::path tmp = path.string() + fmt::format(".tmp.{}", getpid());
   try {
@@ -118,6 +126,19 @@ std::int64_t read_int(torch::serialize::InputArchive& a, const char* key) {
   return v.toInt();
 }
 
+// Keys added with the crossbar techniques: a checkpoint written before them has none of them.
+template <typename T>
+T read_optional(torch::serialize::InputArchive& a, const char* key, T fallback) {
+  c10::IValue v;
+  if (!a.try_read(key, v)) return fallback;
+  if constexpr (std::is_same_v<T, std::string>)
+    return v.toStringRef();
+  else if constexpr (std::is_same_v<T, bool>)
+    return v.toBool();
+  else
+    return v.toDouble();
+}
+
 Loaded load(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw IoError(path.string(), "no such checkpoint");
@@ -130,6 +151,11 @@ Loaded load(const std::filesystem::path& path) {
     c.quantization = parse_quantization(read_string(root, "quantization"), {path.string(), 0}, "quantization");
     c.seed = static_cast<std::uint64_t>(read_int(root, "seed"));
     c.planned_epochs = static_cast<int>(read_int(root, "planned_epochs"));
+    c.device = read_optional<std::string>(root, "device", "");
+    c.scale_fraction = read_optional<double>(root, "scale_fraction", 1.0);
+    c.noise_aware = read_optional<bool>(root, "noise_aware", false);
+    c.energy_reg = read_optional<double>(root, "energy_reg", 0.0);
+    c.energy_ref = read_optional<double>(root, "energy_ref", 0.0);
     torch::Tensor curve;
     root.read("curve", curve);
     c.curve = curve_from(curve);
@@ -179,11 +205,31 @@ double evaluate(Classifier& model, const TensorSet& set, std::int64_t batch_size
   return n == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(n);
 }
 
+std::shared_ptr<AnalogTraining> analog_training(const TrainOptions& o) {
+  if (!(o.scale_fraction > 0 && o.scale_fraction <= 1))
+    throw ConfigError({"<command line>", 0}, "--scale-fraction", "expected a fraction in (0, 1], got {}",
+                      o.scale_fraction);
+  if (!(o.energy_reg >= 0))
+    throw ConfigError({"<command line>", 0}, "--energy-reg", "expected λ ≥ 0, got {}", o.energy_reg);
+  if ((o.noise_aware || o.energy_reg > 0) && o.device.empty())
+    throw ConfigError({"<command line>", 0}, "--device",
+                      "--noise-aware and --energy-reg need the crossbar's device: --device FILE (kind imc_device)");
+  if (o.device.empty()) return nullptr;
+  auto analog = std::make_shared<AnalogTraining>();
+  analog->device = imc::load_imc_device(o.device);
+  analog->scale_fraction = o.scale_fraction;
+  analog->noise = o.noise_aware;
+  analog->energy = o.energy_reg > 0;
+  return analog;
+}
+
 TrainResult train(const TrainOptions& o, const FashionMnist& data) {
   if (o.epochs < 1) throw ConfigError({"<command line>", 0}, "--epochs", "expected at least 1, got {}", o.epochs);
   if (o.threads < 1) throw ConfigError({"<command line>", 0}, "--threads", "expected at least 1, got {}", o.threads);
   if (o.batch_size < 1)
     throw ConfigError({"<command line>", 0}, "--batch-size", "expected at least 1, got {}", o.batch_size);
+  const std::shared_ptr<AnalogTraining> analog = analog_training(o);
+  const std::string device_name = analog ? analog->device.name : std::string();
   torch::set_num_threads(o.threads);
   const TensorSet train_set = to_tensors(data.train, o.limit_train);
   const TensorSet test_set = to_tensors(data.test, o.limit_test);
@@ -207,12 +253,20 @@ TrainResult train(const TrainOptions& o, const FashionMnist& data) {
     require_match(checkpoint, "quantization", std::string(quantization_name(c.quantization)),
                   std::string(quantization_name(o.quantization)));
     require_match(checkpoint, "seed", std::to_string(c.seed), std::to_string(o.seed));
+    require_match(checkpoint, "device", c.device, device_name);
+    require_match(checkpoint, "scale fraction", fmt::format("{}", c.scale_fraction),
+                  fmt::format("{}", o.scale_fraction));
+    require_match(checkpoint, "noise-aware", c.noise_aware ? "on" : "off", o.noise_aware ? "on" : "off");
+    require_match(checkpoint, "energy regularization", fmt::format("{}", c.energy_reg),
+                  fmt::format("{}", o.energy_reg));
   }
   Classifier model = resumed ? resumed->checkpoint.model : make_classifier(o.network, o.quantization, o.seed);
   const Shape image{1, data.train.rows, data.train.cols};
   if (model->input_shape() != image)
     throw ConfigError({"<command line>", 0}, "--network", "{} takes {} inputs; the data set's images are {}", o.network,
                       shape_text(model->input_shape()), shape_text(image));
+  model->set_analog(analog);
+  double energy_ref = resumed ? resumed->checkpoint.energy_ref : 0.0;
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(o.learning_rate));
   if (resumed) {
     optimizer.load(resumed->optimizer);
@@ -241,13 +295,20 @@ TrainResult train(const TrainOptions& o, const FashionMnist& data) {
     const double lr = epoch_learning_rate(o.learning_rate, epoch, o.epochs);
     for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
     const torch::Tensor order = epoch_order(n, o.seed, epoch);
+    // The noise of epoch k from torch's generator seeded by (seed, k) alone: resuming needs no state.
+    if (o.noise_aware) torch::manual_seed(o.seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(epoch) + 1);
     double loss_sum = 0;
     std::int64_t batches = 0;
     for (std::int64_t i = 0; i < n; i += o.batch_size) {
       const torch::Tensor index = order.slice(0, i, std::min(n, i + o.batch_size));
       optimizer.zero_grad();
-      const torch::Tensor loss = torch::nn::functional::cross_entropy(
-          model->forward(train_set.images.index_select(0, index)), train_set.labels.index_select(0, index));
+      torch::Tensor loss = torch::nn::functional::cross_entropy(model->forward(train_set.images.index_select(0, index)),
+                                                                train_set.labels.index_select(0, index));
+      if (o.energy_reg > 0) {
+        const torch::Tensor energy = model->cell_energy();
+        if (energy_ref == 0.0) energy_ref = energy.item<double>();  // the first batch, initial weights
+        if (energy_ref > 0) loss = loss + o.energy_reg * energy / energy_ref;
+      }
       loss.backward();
       optimizer.step();
       loss_sum += loss.item<double>();
@@ -260,7 +321,7 @@ TrainResult train(const TrainOptions& o, const FashionMnist& data) {
     r.wall_time = seconds_since(start);
     r.total_wall_time = done + r.wall_time;
     result.curve.push_back(r);
-    save_checkpoint(checkpoint, o, model, optimizer, result.curve);
+    save_checkpoint(checkpoint, o, device_name, energy_ref, model, optimizer, result.curve);
     write_file_atomic(o.out / "curve.csv", curve_csv(result.curve));
     if (!o.quiet)
       fmt::print(stderr, "deepnvm-learn: {} {} epoch {}/{}: loss {:.4f}, test accuracy {:.4f}, {:.1f} s\n", o.network,
@@ -295,6 +356,10 @@ std::string summary_json(const TrainOptions& o, const TrainResult& r) {
   j["test_images"] = r.test_images;
   j["stopped_by_budget"] = r.stopped_by_budget;
   j["resumed_from"] = r.resumed_from;
+  j["device"] = o.device.string();
+  j["scale_fraction"] = o.scale_fraction;
+  j["noise_aware"] = o.noise_aware;
+  j["energy_reg"] = o.energy_reg;
   return j.dump();
 }
 

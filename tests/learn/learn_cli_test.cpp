@@ -78,6 +78,22 @@ TEST(LearnCli, BadArgumentsExitTwoOnOneLineDirectlyAndThroughDeepnvm) {
   }
 }
 
+TEST(LearnCli, BadTechniqueOptionsExitTwoThroughDeepnvmImcTrain) {
+  const ScratchDir dir("cli-imc-bad");
+  const std::string pcm = std::string(DEEPNVM_DATA_DIR) + "/imc/pcm.yaml";
+  const auto call = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"imc", "train", "--out", "o"});
+    return run(dir, DEEPNVM_CLI_PATH, args);
+  };
+  expect_one_line_error(call({"--device", "none.yaml", "--noise-aware"}), "none.yaml");
+  expect_one_line_error(call({"--noise-aware"}), "--device");
+  expect_one_line_error(call({"--device", pcm, "--energy-reg", "-1"}), "--energy-reg");
+  expect_one_line_error(call({"--device", pcm, "--scale-fraction", "1.5"}), "--scale-fraction");
+  const Result help = run(dir, DEEPNVM_CLI_PATH, {"imc", "train", "--help"});
+  EXPECT_EQ(help.code, 0) << help.err;
+  EXPECT_NE(help.out.find("--noise-aware"), std::string::npos) << help.out;
+}
+
 TEST(LearnCli, HelpIsDeepnvmLearnsThroughDeepnvmToo) {
   const ScratchDir dir("cli-help");
   for (const std::vector<std::string>& args :

@@ -124,4 +124,124 @@ TEST(Train, CheckpointThatIsNotOneIsAnIoError) {
   EXPECT_THROW(load_checkpoint(dir.path() / "none.pt"), IoError);
 }
 
+// The crossbar techniques (docs/models/imc.md, "Training techniques").
+
+const std::filesystem::path kPcm = std::filesystem::path(DEEPNVM_DATA_DIR) / "imc" / "pcm.yaml";
+
+TrainOptions crossbar(const std::filesystem::path& out) {
+  TrainOptions o = small(out, Quantization::fp32);
+  o.network = "fmnist_mlp";
+  o.epochs = 1;
+  return o;
+}
+
+bool same_weights(const std::filesystem::path& a, const std::filesystem::path& b) {
+  Checkpoint ca = load_checkpoint(a), cb = load_checkpoint(b);
+  for (const auto& item : ca.model->named_parameters())
+    if (!torch::equal(item.value(), cb.model->named_parameters()[item.key()])) return false;
+  return true;
+}
+
+TEST(TrainTechniques, NoiseAwareTrainingChangesTheResult) {
+  DEEPNVM_REQUIRE_FASHION_MNIST();
+  const ScratchDir plain("t1-plain"), noisy("t1-noisy");
+  train(crossbar(plain.path()), data());
+  TrainOptions o = crossbar(noisy.path());
+  o.device = kPcm;
+  o.noise_aware = true;
+  const TrainResult r = train(o, data());
+  EXPECT_FALSE(same_weights(plain.path() / "checkpoint.pt", noisy.path() / "checkpoint.pt"));
+  EXPECT_GT(r.accuracy(), 0.3);  // it still learns (chance is 0.1)
+  const Checkpoint c = load_checkpoint(noisy.path() / "checkpoint.pt");
+  EXPECT_EQ(c.device, "pcm");
+  EXPECT_TRUE(c.noise_aware);
+}
+
+TEST(TrainTechniques, NoiseAwareTrainingWithoutNoiseIsNoiseFreeTrainingBitForBit) {
+  DEEPNVM_REQUIRE_FASHION_MNIST();
+  const ScratchDir plain("t1z-plain"), quiet("t1z-quiet");
+  std::ofstream(quiet.path() / "quiet.yaml") << "kind: imc_device\nname: quiet\nsource: test\ng_min: 0 S\n"
+                                                "g_max: 25 uS\nread_voltage: 0.2 V\nread_time: 250 ns\n";
+  train(crossbar(plain.path()), data());
+  TrainOptions o = crossbar(quiet.path() / "run");
+  o.device = quiet.path() / "quiet.yaml";
+  o.noise_aware = true;
+  train(o, data());
+  EXPECT_TRUE(same_weights(plain.path() / "checkpoint.pt", quiet.path() / "run" / "checkpoint.pt"));
+}
+
+// E_cells of a model on the first 256 training images (training-mode forward, energy on).
+double cells_energy(const std::filesystem::path& checkpoint, const std::shared_ptr<AnalogTraining>& analog) {
+  Checkpoint c = load_checkpoint(checkpoint);
+  auto a = std::make_shared<AnalogTraining>(*analog);
+  a->noise = false;
+  a->energy = true;
+  c.model->set_analog(a);
+  c.model->train();
+  const torch::NoGradGuard no_grad;
+  c.model->forward(to_tensors(data().train, 256).images);
+  return c.model->cell_energy().item<double>();
+}
+
+TEST(TrainTechniques, EnergyRegularizationLowersTheCellEnergy) {
+  DEEPNVM_REQUIRE_FASHION_MNIST();
+  const ScratchDir plain("t2-plain"), reg("t2-reg");
+  TrainOptions o = crossbar(plain.path());
+  o.device = kPcm;
+  train(o, data());
+  o.out = reg.path();
+  o.energy_reg = 10;
+  train(o, data());
+  const auto analog = analog_training(o);
+  const double e0 = cells_energy(plain.path() / "checkpoint.pt", analog);
+  const double e1 = cells_energy(reg.path() / "checkpoint.pt", analog);
+  EXPECT_GT(e0, 0);
+  EXPECT_LT(e1, 0.9 * e0);
+  EXPECT_GT(load_checkpoint(reg.path() / "checkpoint.pt").energy_ref, 0);
+}
+
+TEST(TrainTechniques, BadOptionsAreConfigErrors) {
+  const ScratchDir dir("t-bad");
+  TrainOptions o = crossbar(dir.path());
+  o.noise_aware = true;
+  EXPECT_THROW(analog_training(o), ConfigError);  // no device
+  o.device = dir.path() / "none.yaml";
+  EXPECT_THROW(analog_training(o), IoError);
+  o.device = kPcm;
+  EXPECT_NE(analog_training(o), nullptr);
+  o.energy_reg = -1;
+  EXPECT_THROW(analog_training(o), ConfigError);
+  o.energy_reg = 0;
+  for (const double f : {0.0, -0.5, 1.5}) {
+    o.scale_fraction = f;
+    EXPECT_THROW(analog_training(o), ConfigError) << f;
+  }
+}
+
+TEST(TrainTechniques, ResumingWithOtherTechniquesIsRefused) {
+  DEEPNVM_REQUIRE_FASHION_MNIST();
+  const ScratchDir dir("t-resume");
+  TrainOptions o = crossbar(dir.path());
+  o.limit_train = 64;
+  o.device = kPcm;
+  o.noise_aware = true;
+  o.energy_reg = 0.5;
+  train(o, data());
+  o.resume = true;
+  o.epochs = 2;
+  o.noise_aware = false;
+  EXPECT_THROW(train(o, data()), ConfigError);
+  o.noise_aware = true;
+  o.energy_reg = 1;
+  EXPECT_THROW(train(o, data()), ConfigError);
+  o.energy_reg = 0.5;
+  o.scale_fraction = 0.5;
+  EXPECT_THROW(train(o, data()), ConfigError);
+  o.scale_fraction = 1;
+  o.device = std::filesystem::path(DEEPNVM_DATA_DIR) / "imc" / "reram.yaml";
+  EXPECT_THROW(train(o, data()), ConfigError);
+  o.device = kPcm;
+  EXPECT_EQ(train(o, data()).resumed_from, 1);  // the same options resume
+}
+
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,11 @@ struct TrainOptions {
   double learning_rate = 1e-3;  ///< Adam's, at epoch 0; cosine decay to 0 at `epochs`
   double time_budget = 0;       ///< s; stop before an epoch that would end past it (0: none)
   bool quiet = false;           ///< no progress on stderr
+  // Crossbar training techniques (docs/models/imc.md, "Training techniques"):
+  std::filesystem::path device;  ///< imc_device file ("": none; required by the two below)
+  double scale_fraction = 1.0;   ///< k = F·(g_max − g_min)/max|w| per layer, in (0, 1]
+  bool noise_aware = false;      ///< T1: read noise and programming spread in the training forward
+  double energy_reg = 0.0;       ///< T2: loss += λ·E_cells/E_ref (λ ≥ 0; E_ref at initialization)
 };
 
 /// One epoch of the learning curve.
@@ -67,9 +73,16 @@ struct TensorSet {
 TensorSet to_tensors(const ImageSet& set, std::int64_t limit = 0);
 
 /// @brief Trains as `options` says on `data`, writing out/checkpoint.pt after every epoch and
-/// out/curve.csv and out/summary.json. ConfigError for a checkpoint of another network, quantization
-/// or seed, or for an existing checkpoint without `resume`.
+/// out/curve.csv and out/summary.json. ConfigError for a checkpoint of another network, quantization,
+/// seed, device, scale fraction, noise-aware or energy-regularization setting, for an existing
+/// checkpoint without `resume`, or for bad technique options (a noise-aware or energy-regularized run
+/// without a device, λ < 0, a scale fraction outside (0, 1]).
 TrainResult train(const TrainOptions& options, const FashionMnist& data);
+
+/// @brief The crossbar techniques `options` asks for, its device loaded (nullptr: no --device);
+/// ConfigError for λ < 0, a scale fraction outside (0, 1], or a technique without a device; the
+/// device file's own errors (IoError, ConfigError) as load_imc_device throws them.
+std::shared_ptr<AnalogTraining> analog_training(const TrainOptions& options);
 
 /// Top-1 accuracy of `model` (evaluation mode) on `set`.
 double evaluate(Classifier& model, const TensorSet& set, std::int64_t batch_size = 1000);
@@ -80,6 +93,11 @@ struct Checkpoint {
   Quantization quantization = Quantization::fp32;
   std::uint64_t seed = 0;
   int planned_epochs = 0;
+  std::string device;  ///< the imc_device's name ("": none)
+  double scale_fraction = 1.0;
+  bool noise_aware = false;
+  double energy_reg = 0.0;
+  double energy_ref = 0.0;  ///< J, E_cells of the first batch at initialization (T2)
   std::vector<EpochRecord> curve;
   Classifier model{nullptr};
 };
