@@ -4,10 +4,10 @@
 #include "deepnvm/accel/dse.h"
 #include "deepnvm/accel/pe_model.h"
 #include "deepnvm/array/register.h"
-#include "deepnvm/imc/device.h"
-#include "deepnvm/imc/sweep.h"
 #include "deepnvm/cell/register.h"
 #include "deepnvm/gpu/gpu.h"
+#include "deepnvm/imc/device.h"
+#include "deepnvm/imc/sweep.h"
 #include "deepnvm/study/study_spec.h"
 #include "deepnvm/tech/register.h"
 
