@@ -142,24 +142,7 @@ AnalogNetwork::AnalogNetwork(const Network& net, const WeightFile& weights, cons
       spec.scale = options.scale_fraction * (device.g_max - device.g_min) / (wmax > 0 ? wmax : 1.0);
       s.crossbar.emplace(s.weights, device, spec);
     }
-    // Advance x exactly through this step.
-    switch (s.kind) {
-      case Step::Kind::conv:
-        x = col2feature(s.weights * im2col(x, s.in, s.out, s.conv), x.cols(), s.bias);
-        break;
-      case Step::Kind::linear:
-        x = s.weights * x;
-        if (s.bias.size()) x.colwise() += s.bias;
-        break;
-      case Step::Kind::relu:
-        x = x.cwiseMax(0.0);
-        break;
-      case Step::Kind::pool:
-        x = pool(x, s.in, s.out, s.pool);
-        break;
-      case Step::Kind::reshape:
-        break;
-    }
+    x = advance(s, x, nullptr, nullptr);  // exactly, to calibrate the next layer
   }
 }
 
@@ -169,31 +152,32 @@ void AnalogNetwork::program(std::uint64_t seed) {
     if (s.crossbar) s.crossbar->program(seed * 0x9E3779B97F4A7C15ull + ++layer);
 }
 
+Matrix AnalogNetwork::advance(const Step& s, const Matrix& x, Rng* rng, double* energy) {
+  switch (s.kind) {
+    case Step::Kind::conv: {
+      const Matrix cols = im2col(x, s.in, s.out, s.conv);
+      if (energy) *energy += s.crossbar->energy(cols);
+      return col2feature(rng ? s.crossbar->forward(cols, *rng) : Matrix(s.weights * cols), x.cols(), s.bias);
+    }
+    case Step::Kind::linear: {
+      if (energy) *energy += s.crossbar->energy(x);
+      Matrix y = rng ? s.crossbar->forward(x, *rng) : Matrix(s.weights * x);
+      if (s.bias.size()) y.colwise() += s.bias;
+      return y;
+    }
+    case Step::Kind::relu:
+      return x.cwiseMax(0.0);
+    case Step::Kind::pool:
+      return pool(x, s.in, s.out, s.pool);
+    case Step::Kind::reshape:
+      break;
+  }
+  return x;
+}
+
 Matrix AnalogNetwork::run(const Matrix& images, Rng* rng, double* energy) const {
   Matrix x = images;
-  for (const Step& s : steps_) {
-    switch (s.kind) {
-      case Step::Kind::conv: {
-        const Matrix cols = im2col(x, s.in, s.out, s.conv);
-        if (energy) *energy += s.crossbar->energy(cols);
-        x = col2feature(rng ? s.crossbar->forward(cols, *rng) : Matrix(s.weights * cols), x.cols(), s.bias);
-        break;
-      }
-      case Step::Kind::linear:
-        if (energy) *energy += s.crossbar->energy(x);
-        x = rng ? s.crossbar->forward(x, *rng) : Matrix(s.weights * x);
-        if (s.bias.size()) x.colwise() += s.bias;
-        break;
-      case Step::Kind::relu:
-        x = x.cwiseMax(0.0);
-        break;
-      case Step::Kind::pool:
-        x = pool(x, s.in, s.out, s.pool);
-        break;
-      case Step::Kind::reshape:
-        break;
-    }
-  }
+  for (const Step& s : steps_) x = advance(s, x, rng, energy);
   return x;
 }
 

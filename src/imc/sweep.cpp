@@ -161,6 +161,9 @@ ImcSweepResult run_imc_sweep(const ImcSweepSpec& spec, const std::filesystem::pa
       calibration(p, i) = (static_cast<double>(train.pixels[static_cast<std::size_t>(i * size + p)]) - 128.0) / 128.0;
   const ConverterTable conv = [&] {
     const ConfigNode root = load_config_file(converters_path(spec, spec_file, data_dir));
+    const auto kind = root.find("kind");
+    if (!kind || kind->scalar("kind") != "imc_converters")
+      throw ConfigError(root.location(), "kind", "expected 'kind: imc_converters' in a converter table");
     return ConverterTable::schema().parse(root);
   }();
 

@@ -32,9 +32,10 @@ std::int64_t element_count(const std::vector<std::int64_t>& shape) {
 const WeightTensor& WeightFile::get(const std::string& name, const std::vector<std::int64_t>& shape) const {
   const auto it = tensors.find(name);
   if (it == tensors.end())
-    throw ConfigError({"<weights>", 0}, name, "the weights of network '{}' have no tensor '{}'", network, name);
+    throw ConfigError({file.empty() ? "<weights>" : file, 0}, name, "the weights of network '{}' have no tensor '{}'",
+                      network, name);
   if (it->second.shape != shape)
-    throw ConfigError({"<weights>", 0}, name, "tensor '{}' has shape [{}], expected [{}]", name,
+    throw ConfigError({file.empty() ? "<weights>" : file, 0}, name, "tensor '{}' has shape [{}], expected [{}]", name,
                       fmt::join(it->second.shape, ", "), fmt::join(shape, ", "));
   return it->second;
 }
@@ -61,6 +62,7 @@ WeightFile read_weights(const std::filesystem::path& path) {
   if (magic != kMagic) throw IoError(path.string(), fmt::format("not a weight file: expected the line '{}'", kMagic));
   std::getline(in, header_line);
   WeightFile w;
+  w.file = path.string();
   std::vector<std::pair<std::string, std::vector<std::int64_t>>> layout;
   try {
     const nlohmann::json h = nlohmann::json::parse(header_line);

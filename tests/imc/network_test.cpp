@@ -134,6 +134,13 @@ TEST(WeightFile, RoundTripsAndRejectsBadFiles) {
   ASSERT_EQ(r.tensors.size(), 4u);
   EXPECT_EQ(r.tensors.at("fc1.weight").values, w.tensors.at("fc1.weight").values);
   EXPECT_EQ(r.tensors.at("conv1.weight").shape, (std::vector<std::int64_t>{3, 1, 3, 3}));
+  try {
+    r.get("fc2.weight", {10, 5});
+    ADD_FAILURE() << "a missing tensor was found";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.file(), (dir / "w.bin").string());
+    EXPECT_EQ(e.key(), "fc2.weight");
+  }
   std::string bytes;
   {
     std::ifstream in(dir / "w.bin", std::ios::binary);

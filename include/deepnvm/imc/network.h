@@ -55,6 +55,9 @@ class AnalogNetwork {
     Eigen::VectorXd bias;
     std::optional<CrossbarLayer> crossbar;
   };
+  /// One step on `x`: on the crossbars with read noise from `rng`, or exactly when `rng` is null;
+  /// adds the crossbar energy to `energy` if given.
+  static Matrix advance(const Step& step, const Matrix& x, Rng* rng, double* energy);
   Matrix run(const Matrix& images, Rng* rng, double* energy) const;
   std::vector<Step> steps_;
 };

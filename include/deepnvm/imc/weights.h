@@ -22,8 +22,9 @@ struct WeightTensor {
 
 struct WeightFile {
   std::string network, source;
+  std::string file;  ///< where it was read from (errors name it)
   std::map<std::string, WeightTensor> tensors;
-  /// The tensor `name` with `shape`; ConfigError naming the file's network otherwise.
+  /// The tensor `name` with `shape`; ConfigError naming the file, the tensor and the shape expected otherwise.
   const WeightTensor& get(const std::string& name, const std::vector<std::int64_t>& shape) const;
 };
 
