@@ -165,10 +165,14 @@ GateNetlist synthesize_verilog(const std::string& verilog, const std::string& wh
   write_file_atomic(work_dir / "pe.v", verilog);
   // synth: generic optimisation to yosys's internal gates; abc: technology mapping onto INV, NAND2
   // and NOR2 only (the circuit layer's gates); opt_clean: drop what abc left unconnected.
+  // ABC runs a fixed recipe: depth balancing, local rewriting and refactoring, balancing again, then
+  // delay-oriented mapping. yosys's default ABC script (choice computation, retiming, area recovery)
+  // restructured neighbouring designs differently: their critical paths scattered by ~10 % with no
+  // trend in the widths, which no fitted model follows (docs/models/accel.md §5).
   const std::string script =
       "read_verilog pe.v\n"
       "synth -flatten -auto-top\n"
-      "abc -g cmos2\n"
+      "abc -g cmos2 -script +strash;balance;rewrite;refactor;balance;map\n"
       "opt_clean\n"
       "tee -o stat.txt stat\n"
       "write_json netlist.json\n";
