@@ -32,10 +32,35 @@ std::vector<int> rtn_chain(const RtnNoise& rtn, std::size_t steps, double interv
   return s;
 }
 
+void fill_normal(Rng& rng, Eigen::Ref<Eigen::ArrayXf> out) {
+  constexpr Eigen::Index kBatch = 512;  // pairs per pass: the temporaries stay in L1
+  Eigen::ArrayXf u1(kBatch), u2(kBatch), radius(kBatch), angle(kBatch);
+  for (Eigen::Index first = 0; first < out.size(); first += 2 * kBatch) {
+    const Eigen::Index pairs = std::min(kBatch, (out.size() - first + 1) / 2);
+    // Two 24-bit uniforms in (0, 1) from each 64-bit draw, at the centres of their bins.
+    for (Eigen::Index i = 0; i < pairs; ++i) {
+      const std::uint64_t bits = rng();
+      u1(i) = (static_cast<float>(bits >> 40) + 0.5f) * 0x1.0p-24f;
+      u2(i) = (static_cast<float>((bits >> 16) & 0xFFFFFF) + 0.5f) * 0x1.0p-24f;
+    }
+    radius.head(pairs) = (-2.0f * u1.head(pairs).log()).sqrt();
+    angle.head(pairs) = 6.2831853071795865f * u2.head(pairs);
+    const Eigen::Index n = std::min(2 * pairs, out.size() - first);
+    out.segment(first, pairs) = radius.head(pairs) * angle.head(pairs).cos();
+    if (n > pairs) out.segment(first + pairs, n - pairs) = radius.head(n - pairs) * angle.head(n - pairs).sin();
+  }
+}
+
 double quantize(double x, int bits, double range) {
   if (bits <= 0) return x;
   const double levels = std::ldexp(1.0, bits - 1) - 1, step = range / levels;
   return std::clamp(std::nearbyint(x / step), -levels, levels) * step;
+}
+
+Eigen::ArrayXXd quantize(Eigen::ArrayXXd x, int bits, double range) {
+  if (bits <= 0) return x;
+  const double levels = std::ldexp(1.0, bits - 1) - 1, step = range / levels;
+  return (x / step).rint().cwiseMax(-levels).cwiseMin(levels) * step;
 }
 
 CrossbarLayer::CrossbarLayer(Matrix weights, const ImcDevice& device, const CrossbarSpec& spec)
@@ -120,16 +145,21 @@ Matrix CrossbarLayer::forward(const Matrix& x, Rng& rng) const {
   const Matrix xq = dac(x);
   Matrix y = Matrix::Zero(rows(), x.cols());
   // One tile's partial sums: mean from the weights, read noise drawn per output, then the ADC.
+  Eigen::ArrayXf z;
   const auto tile_sums = [&](const auto& weight, const auto& variance, const auto& in, std::int64_t tile) {
     const std::int64_t first = tile * spec_.tile_rows, n = std::min(spec_.tile_rows, cols() - first);
-    auto part = (weight.middleCols(first, n) * in.middleRows(first, n)).eval();
-    const auto var =
-        (variance.middleCols(first, n) * in.middleRows(first, n).cwiseProduct(in.middleRows(first, n))).eval();
-    for (Eigen::Index i = 0; i < part.size(); ++i) {
-      const double sd = std::sqrt(static_cast<double>(var(i)));
-      const double noisy = sd > 0 ? part(i) + sd * normal(rng) : part(i);
-      y(i) += quantize(noisy, spec_.adc.bits, adc_range_[tile]);
+    Eigen::ArrayXXd sums = (weight.middleCols(first, n) * in.middleRows(first, n)).template cast<double>().array();
+    const Eigen::ArrayXXd sd =
+        (variance.middleCols(first, n) * in.middleRows(first, n).cwiseProduct(in.middleRows(first, n)))
+            .template cast<double>()
+            .array()
+            .sqrt();
+    if ((sd > 0).any()) {
+      z.resize(sums.size());
+      fill_normal(rng, z);
+      sums += sd * z.cast<double>().reshaped(sums.rows(), sums.cols());
     }
+    y.array() += quantize(std::move(sums), spec_.adc.bits, adc_range_[tile]);
   };
   const Eigen::MatrixXf xf = spec_.single_precision ? xq.cast<float>() : Eigen::MatrixXf();
   for (int t = 0; t < spec_.time_steps; ++t)

@@ -20,6 +20,7 @@
 #include <random>
 
 #include <Eigen/Dense>
+#include <pcg_random.hpp>
 
 #include "deepnvm/imc/device.h"
 
@@ -44,7 +45,14 @@ struct CrossbarSpec {
 };
 
 using Matrix = Eigen::MatrixXd;
-using Rng = std::mt19937_64;
+/// PCG-64 (O'Neill 2014; Debian's libpcg-cpp-dev): several times faster than std::mt19937_64, and
+/// read noise takes billions of draws per sweep.
+using Rng = pcg64;
+
+/// `out` filled with independent standard normal deviates from `rng`, in batches by the Box–Muller
+/// transform on 24-bit uniforms (Eigen's vectorized log, sin and cos; single precision). The
+/// uniforms are never 0 or 1, so |z| < 5.9: the tails beyond (probability 4·10^-9) are cut.
+void fill_normal(Rng& rng, Eigen::Ref<Eigen::ArrayXf> out);
 
 /// States (1: occupied) of one RTN trap over `steps` reads `interval` apart, starting from its
 /// stationary distribution: the two-state Markov chain of `rtn`.
@@ -53,6 +61,8 @@ std::vector<int> rtn_chain(const RtnNoise& rtn, std::size_t steps, double interv
 /// Uniform symmetric quantizer of `bits` (levels ±(2^(bits-1) - 1)) over [-range, range]: round to
 /// the nearest level, clip outside; bits 0 returns x.
 double quantize(double x, int bits, double range);
+/// quantize() of every element.
+Eigen::ArrayXXd quantize(Eigen::ArrayXXd x, int bits, double range);
 
 class CrossbarLayer {
  public:
