@@ -34,6 +34,34 @@ Matrix random_matrix(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed, d
   return Matrix::NullaryExpr(rows, cols, [&] { return u(rng); });
 }
 
+// The batched Box–Muller deviates: moments of a standard normal (mean 0, variance 1, no skew,
+// kurtosis 3, P(|z| > 2) = 4.55 %), odd and one-element sizes filled, and a fill of 1025 beginning
+// like a fill of 1024 from the same seed (one batch of 512 draws).
+TEST(Normal, BatchedDeviatesAreStandardNormal) {
+  Rng rng(5);
+  Eigen::ArrayXf z(2'000'001);
+  fill_normal(rng, z);
+  const Eigen::ArrayXd d = z.cast<double>();
+  const double n = static_cast<double>(d.size()), mean = d.mean();
+  const double var = (d - mean).square().sum() / (n - 1);
+  EXPECT_NEAR(mean, 0.0, 4 / std::sqrt(n));
+  EXPECT_NEAR(var, 1.0, 4 * std::sqrt(2 / n));
+  EXPECT_NEAR(d.cube().mean(), 0.0, 4 * std::sqrt(15 / n));
+  EXPECT_NEAR(d.square().square().mean(), 3.0, 4 * std::sqrt(96 / n));
+  const double tails = static_cast<double>((d.abs() > 2.0).count()) / n;
+  EXPECT_NEAR(tails, 0.0455, 4 * std::sqrt(0.0455 / n));
+  EXPECT_LT(d.abs().maxCoeff(), 5.9);
+
+  Rng whole(9), split(9);
+  Eigen::ArrayXf a(1025), b(1025);
+  fill_normal(whole, a);
+  fill_normal(split, b.head(1024));
+  Eigen::ArrayXf last(1);
+  fill_normal(split, last);
+  EXPECT_TRUE((a.head(1024) == b.head(1024)).all());
+  EXPECT_TRUE(std::isfinite(last(0)));
+}
+
 // Empirical variance of each output over `draws` MVMs of one input.
 Eigen::VectorXd output_variance(const CrossbarLayer& layer, const Eigen::VectorXd& x, int draws, bool per_cell,
                                 std::uint64_t seed) {
