@@ -46,12 +46,14 @@ void run_sweep(const SweepArgs& args, const Context& ctx) {
     print(json_text(doc));
     return;
   }
-  Table t({"device", "k fraction", "T", "accuracy (95 % CI)", "noise-free", "recovered", "energy / inference"});
+  Table t({"device", "k fraction", "T", "accuracy (95 % CI)", "noise-free", "recovered", "energy / inference",
+           "of it in cells"});
   for (const imc::ImcPoint& p : r.points)
     t.row({p.device, fmt::format("{:.3g}", p.scale_fraction), fmt::format("{}", p.time_steps),
            fmt::format("{:.2f} ± {:.2f} %", p.result.mean * 100, p.result.ci95 * 100),
            fmt::format("{:.2f} %", p.result.exact_accuracy * 100), p.recovered ? "yes" : "no",
-           fmt::format("{:.3g} nJ", p.result.energy_per_inference * 1e9)});
+           fmt::format("{:.3g} nJ", p.result.energy_per_inference * 1e9),
+           fmt::format("{:.3g} nJ", p.result.cell_energy_per_inference * 1e9)});
   print(fmt::format("{} on crossbars: {} seeds x {} test images per point", spec.network, spec.seeds, spec.images));
   print(t.str());
   print("Recovered: mean accuracy within 1 percentage point of the noise-free network's.");

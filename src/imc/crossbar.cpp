@@ -196,14 +196,16 @@ double CrossbarLayer::converters_energy(std::int64_t batch) const {
   return per_step * spec_.time_steps * static_cast<double>(batch);
 }
 
-double CrossbarLayer::energy(const Matrix& x) const {
+double CrossbarLayer::energy(const Matrix& x) const { return cell_energy(x) + converters_energy(x.cols()); }
+
+double CrossbarLayer::cell_energy(const Matrix& x) const {
   const Matrix xq = dac(x);
   const double volts_per_x = device_.read_voltage / spec_.input_range;
   // Σ_b v_j² per input, then Σ_i (G⁺ + G⁻)_ij per input: one product per step.
   const Eigen::VectorXd v2 = xq.cwiseProduct(xq).rowwise().sum() * volts_per_x * volts_per_x;
   double cells = 0;
   for (int t = 0; t < spec_.time_steps; ++t) cells += (g_pos_[t] + g_neg_[t]).colwise().sum().dot(v2);
-  return device_.read_time * cells + converters_energy(x.cols());
+  return device_.read_time * cells;
 }
 
 double CrossbarLayer::energy_per_read(const Matrix& x) const {

@@ -152,15 +152,20 @@ void AnalogNetwork::program(std::uint64_t seed) {
     if (s.crossbar) s.crossbar->program(seed * 0x9E3779B97F4A7C15ull + ++layer);
 }
 
-Matrix AnalogNetwork::advance(const Step& s, const Matrix& x, Rng* rng, double* energy) {
+Matrix AnalogNetwork::advance(const Step& s, const Matrix& x, Rng* rng, InferenceEnergy* energy) {
+  const auto add_energy = [&](const Matrix& in) {
+    if (!energy) return;
+    energy->cells += s.crossbar->cell_energy(in);
+    energy->converters += s.crossbar->converters_energy(in.cols());
+  };
   switch (s.kind) {
     case Step::Kind::conv: {
       const Matrix cols = im2col(x, s.in, s.out, s.conv);
-      if (energy) *energy += s.crossbar->energy(cols);
+      add_energy(cols);
       return col2feature(rng ? s.crossbar->forward(cols, *rng) : Matrix(s.weights * cols), x.cols(), s.bias);
     }
     case Step::Kind::linear: {
-      if (energy) *energy += s.crossbar->energy(x);
+      add_energy(x);
       Matrix y = rng ? s.crossbar->forward(x, *rng) : Matrix(s.weights * x);
       if (s.bias.size()) y.colwise() += s.bias;
       return y;
@@ -175,7 +180,7 @@ Matrix AnalogNetwork::advance(const Step& s, const Matrix& x, Rng* rng, double* 
   return x;
 }
 
-Matrix AnalogNetwork::run(const Matrix& images, Rng* rng, double* energy) const {
+Matrix AnalogNetwork::run(const Matrix& images, Rng* rng, InferenceEnergy* energy) const {
   Matrix x = images;
   for (const Step& s : steps_) x = advance(s, x, rng, energy);
   return x;
@@ -184,10 +189,11 @@ Matrix AnalogNetwork::run(const Matrix& images, Rng* rng, double* energy) const 
 Matrix AnalogNetwork::logits(const Matrix& images, Rng& rng) const { return run(images, &rng, nullptr); }
 Matrix AnalogNetwork::logits_exact(const Matrix& images) const { return run(images, nullptr, nullptr); }
 
-double AnalogNetwork::energy_per_inference(const Matrix& images) const {
-  double energy = 0;
+InferenceEnergy AnalogNetwork::energy_per_inference(const Matrix& images) const {
+  InferenceEnergy energy;
   run(images, nullptr, &energy);
-  return images.cols() ? energy / static_cast<double>(images.cols()) : 0.0;
+  const double n = static_cast<double>(images.cols());
+  return n > 0 ? InferenceEnergy{energy.cells / n, energy.converters / n} : InferenceEnergy{};
 }
 
 double accuracy(const Matrix& logits, const std::vector<int>& labels) {
@@ -240,12 +246,15 @@ MonteCarloResult monte_carlo(const AnalogNetwork& network, const Dataset& data, 
   AnalogNetwork clean = network;
   r.exact_accuracy = correct(clean, nullptr);
   clean.program(base_seed);
-  double energy = 0;
+  InferenceEnergy energy;
   for (Eigen::Index first = 0; first < n; first += kChunk) {
     const Eigen::Index count = std::min(kChunk, n - first);
-    energy += clean.energy_per_inference(data.images.middleCols(first, count)) * static_cast<double>(count);
+    const InferenceEnergy chunk = clean.energy_per_inference(data.images.middleCols(first, count));
+    energy.cells += chunk.cells * static_cast<double>(count);
+    energy.converters += chunk.converters * static_cast<double>(count);
   }
-  r.energy_per_inference = n ? energy / static_cast<double>(n) : 0.0;
+  r.energy_per_inference = n ? energy.total() / static_cast<double>(n) : 0.0;
+  r.cell_energy_per_inference = n ? energy.cells / static_cast<double>(n) : 0.0;
   if (seeds > 0) {
     double sum = 0;
     for (double a : r.accuracy) sum += a;

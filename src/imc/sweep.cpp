@@ -201,12 +201,13 @@ ImcSweepResult run_imc_sweep(const ImcSweepSpec& spec, const std::filesystem::pa
 std::string imc_csv(const ImcSweepResult& r) {
   std::string out =
       "network,device,scale_fraction,time_steps,seeds,accuracy_mean,accuracy_ci95,accuracy_min,accuracy_max,"
-      "noise_free_accuracy,recovered,energy_per_inference_j\n";
+      "noise_free_accuracy,recovered,energy_per_inference_j,cell_energy_per_inference_j\n";
   for (const ImcPoint& p : r.points) {
     const auto [lo, hi] = std::minmax_element(p.result.accuracy.begin(), p.result.accuracy.end());
-    out += fmt::format("{},{},{:.6g},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{},{:.6g}\n", r.spec.network, p.device,
-                       p.scale_fraction, p.time_steps, p.result.accuracy.size(), p.result.mean, p.result.ci95, *lo, *hi,
-                       p.result.exact_accuracy, p.recovered ? 1 : 0, p.result.energy_per_inference);
+    out += fmt::format("{},{},{:.6g},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{:.6g},{},{:.6g},{:.6g}\n", r.spec.network,
+                       p.device, p.scale_fraction, p.time_steps, p.result.accuracy.size(), p.result.mean, p.result.ci95,
+                       *lo, *hi, p.result.exact_accuracy, p.recovered ? 1 : 0, p.result.energy_per_inference,
+                       p.result.cell_energy_per_inference);
   }
   return out;
 }
@@ -230,7 +231,8 @@ nlohmann::ordered_json to_json(const ImcSweepResult& r) {
                       {"accuracy_per_seed", p.result.accuracy},
                       {"noise_free_accuracy", p.result.exact_accuracy},
                       {"recovered", p.recovered},
-                      {"energy_per_inference_j", p.result.energy_per_inference}});
+                      {"energy_per_inference_j", p.result.energy_per_inference},
+                      {"cell_energy_per_inference_j", p.result.cell_energy_per_inference}});
   return j;
 }
 

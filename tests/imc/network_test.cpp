@@ -94,7 +94,11 @@ TEST(AnalogNetwork, NoiseFreeCrossbarsEqualExactArithmetic) {
   EXPECT_DOUBLE_EQ(r.exact_accuracy, 1.0);
   EXPECT_DOUBLE_EQ(r.mean, 1.0);
   EXPECT_DOUBLE_EQ(r.ci95, 0.0);
-  EXPECT_GT(r.energy_per_inference, 0.0);
+  EXPECT_GT(r.cell_energy_per_inference, 0.0);
+  EXPECT_DOUBLE_EQ(r.cell_energy_per_inference, r.energy_per_inference);  // ideal converters cost nothing
+  const InferenceEnergy e = net.energy_per_inference(data.images);
+  EXPECT_NEAR(e.total(), r.energy_per_inference, 1e-12 * r.energy_per_inference);
+  EXPECT_NEAR(e.cells, r.cell_energy_per_inference, 1e-12 * r.cell_energy_per_inference);
 }
 
 TEST(AnalogNetwork, MonteCarloIsTheSameOnAnyThreadCountAndNoiseCostsAccuracy) {

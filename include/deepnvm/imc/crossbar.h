@@ -78,8 +78,13 @@ class CrossbarLayer {
   /// The same, every cell drawn on every read (slow; the reference for forward()).
   Matrix forward_per_cell(const Matrix& x, Rng& rng) const;
 
-  /// Energy of the MVMs of `x` (closed form over the programmed conductances), J.
+  /// Energy of the MVMs of `x` (closed form over the programmed conductances), J: cell_energy() plus
+  /// converters_energy().
   double energy(const Matrix& x) const;
+  /// The cells' share: t_read Σ (G⁺ + G⁻)·v² over every read, J.
+  double cell_energy(const Matrix& x) const;
+  /// The DAC and ADC conversions of `batch` MVMs, J.
+  double converters_energy(std::int64_t batch) const;
   /// The same summed read by read, cell by cell (the tests' check of energy()).
   double energy_per_read(const Matrix& x) const;
 
@@ -91,7 +96,6 @@ class CrossbarLayer {
   Matrix dac(const Matrix& x) const;  ///< inputs after the DAC, in x units
   std::int64_t row_tiles() const { return (cols() + spec_.tile_rows - 1) / spec_.tile_rows; }
   std::int64_t col_tiles() const { return (rows() + spec_.tile_cols - 1) / spec_.tile_cols; }
-  double converters_energy(std::int64_t batch) const;
 
   Matrix w_;
   ImcDevice device_;

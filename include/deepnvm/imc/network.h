@@ -29,6 +29,12 @@ struct AnalogOptions {
   double scale_fraction = 1.0;  ///< k = fraction x (g_max - g_min) / max|w| per layer: E ∝ k
 };
 
+/// Energy of inferences on crossbars, J.
+struct InferenceEnergy {
+  double cells = 0.0, converters = 0.0;
+  double total() const { return cells + converters; }
+};
+
 class AnalogNetwork {
  public:
   /// ModelError for graph operators other than conv2d (groups 1), linear, relu, pooling and reshape;
@@ -42,8 +48,8 @@ class AnalogNetwork {
   Matrix logits(const Matrix& images, Rng& rng) const;
   /// Logits of the same network in exact arithmetic (no crossbar): the noise-free reference.
   Matrix logits_exact(const Matrix& images) const;
-  /// Mean energy per inference over `images` (crossbar cells and converters), J.
-  double energy_per_inference(const Matrix& images) const;
+  /// Mean energy per inference over `images` on the crossbars, J.
+  InferenceEnergy energy_per_inference(const Matrix& images) const;
 
  private:
   struct Step {
@@ -57,16 +63,17 @@ class AnalogNetwork {
   };
   /// One step on `x`: on the crossbars with read noise from `rng`, or exactly when `rng` is null;
   /// adds the crossbar energy to `energy` if given.
-  static Matrix advance(const Step& step, const Matrix& x, Rng* rng, double* energy);
-  Matrix run(const Matrix& images, Rng* rng, double* energy) const;
+  static Matrix advance(const Step& step, const Matrix& x, Rng* rng, InferenceEnergy* energy);
+  Matrix run(const Matrix& images, Rng* rng, InferenceEnergy* energy) const;
   std::vector<Step> steps_;
 };
 
 struct MonteCarloResult {
-  std::vector<double> accuracy;   ///< per seed
-  double mean = 0.0, ci95 = 0.0;  ///< half-width of the 95 % confidence interval of the mean (Student t)
-  double energy_per_inference = 0.0;
-  double exact_accuracy = 0.0;  ///< without crossbars
+  std::vector<double> accuracy;            ///< per seed
+  double mean = 0.0, ci95 = 0.0;           ///< half-width of the 95 % confidence interval of the mean (Student t)
+  double energy_per_inference = 0.0;       ///< J: cells and converters
+  double cell_energy_per_inference = 0.0;  ///< J: the cells' share
+  double exact_accuracy = 0.0;             ///< without crossbars
 };
 
 /// Fraction of `data` whose largest logit is its label.
