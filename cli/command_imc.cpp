@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // deepnvm imc sweep: a trained network on crossbars of noisy devices, by Monte-Carlo over seeds.
+// deepnvm imc eval: one such point from the command line (no sweep file).
 // deepnvm imc train|export ARGS...: deepnvm-learn train|export ARGS... (the training techniques).
 #include <cstdio>
 #include <filesystem>
@@ -22,26 +23,34 @@ struct SweepArgs {
   std::string file, out;
 };
 
-void run_sweep(const SweepArgs& args, const Context& ctx) {
-  // Read and check everything before computing: a bad file leaves no output.
-  const imc::ImcSweepSpec spec = imc::load_imc_sweep(args.file, ctx.data_dir);
-  const std::filesystem::path out =
-      args.out.empty() ? std::filesystem::path("deepnvm-results") / spec.name : std::filesystem::path(args.out);
+struct EvalArgs {
+  imc::ImcSweepSpec spec;
+  std::string device, out;
+  double scale_fraction = 1.0;
+  std::int64_t time_steps = 1;
+};
+
+// Runs `spec` (read from `spec_file`) with a progress bar; writes imc.csv, imc.json and the plot to
+// `out` when it is not empty; prints the table (or the JSON document).
+void run_and_report(const imc::ImcSweepSpec& spec, const std::filesystem::path& spec_file,
+                    const std::filesystem::path& out, const char* command, const Context& ctx) {
   std::unique_ptr<Progress> bar;
   const imc::ImcSweepResult r =
-      imc::run_imc_sweep(spec, args.file, ctx.data_dir, ctx.options.threads, [&](std::size_t done, std::size_t total) {
+      imc::run_imc_sweep(spec, spec_file, ctx.data_dir, ctx.options.threads, [&](std::size_t done, std::size_t total) {
         if (!bar)
           bar = std::make_unique<Progress>("crossbar Monte-Carlo", total, Progress::on_terminal(ctx.options.quiet));
         bar->advance(done - bar->done());
       });
   if (bar) bar->finish();
-  std::filesystem::create_directories(out);
-  write_file_atomic(out / "imc.csv", imc::imc_csv(r));
-  nlohmann::ordered_json doc = json_document("imc sweep");
+  nlohmann::ordered_json doc = json_document(command);
   doc.update(imc::to_json(r));
-  write_file_atomic(out / "imc.json", json_text(doc));
-  for (const std::string& w : study::write_plots(imc::imc_plots(r), out).warnings)
-    std::fprintf(stderr, "warning: %s\n", w.c_str());
+  if (!out.empty()) {
+    std::filesystem::create_directories(out);
+    write_file_atomic(out / "imc.csv", imc::imc_csv(r));
+    write_file_atomic(out / "imc.json", json_text(doc));
+    for (const std::string& w : study::write_plots(imc::imc_plots(r), out).warnings)
+      std::fprintf(stderr, "warning: %s\n", w.c_str());
+  }
   if (ctx.options.json) {
     print(json_text(doc));
     return;
@@ -57,7 +66,30 @@ void run_sweep(const SweepArgs& args, const Context& ctx) {
   print(fmt::format("{} on crossbars: {} seeds x {} test images per point", spec.network, spec.seeds, spec.images));
   print(t.str());
   print("Recovered: mean accuracy within 1 percentage point of the noise-free network's.");
-  print(fmt::format("results: {} (imc.csv, imc.json, plot)", out.string()));
+  if (!out.empty()) print(fmt::format("results: {} (imc.csv, imc.json, plot)", out.string()));
+}
+
+void run_sweep(const SweepArgs& args, const Context& ctx) {
+  // Read and check everything before computing: a bad file leaves no output.
+  const imc::ImcSweepSpec spec = imc::load_imc_sweep(args.file, ctx.data_dir);
+  run_and_report(
+      spec, args.file,
+      args.out.empty() ? std::filesystem::path("deepnvm-results") / spec.name : std::filesystem::path(args.out),
+      "imc sweep", ctx);
+}
+
+void run_eval(EvalArgs args, const Context& ctx) {
+  imc::ImcSweepSpec& spec = args.spec;
+  spec.name = "eval";
+  spec.devices = {args.device};
+  spec.scale_fraction = {args.scale_fraction};
+  spec.time_steps = {args.time_steps};
+  // Paths on the command line are relative to the working directory.
+  const std::filesystem::path here = std::filesystem::current_path() / "command line";
+  imc::check_imc_sweep(spec, here, ctx.data_dir, [](const std::string& key) {
+    return SourceLocation{"command line (--" + (key == "devices" ? std::string("device") : key) + ")", 0};
+  });
+  run_and_report(spec, here, args.out, "imc eval", ctx);
 }
 
 }  // namespace
@@ -70,6 +102,29 @@ Action add_imc_command(CLI::App& app) {
       "sweep", "A trained network on crossbars: devices x scales x time steps, Monte-Carlo over noise seeds");
   sweep->add_option("file", sweep_args->file, "Sweep file (kind: imc_sweep)")->required();
   sweep->add_option("--out", sweep_args->out, "Output folder (default: ./deepnvm-results/<sweep name>)");
+  auto eval_args = std::make_shared<EvalArgs>();
+  auto* eval = imc->add_subcommand(
+      "eval", "One trained network on one device's crossbars, Monte-Carlo over noise seeds (a one-point sweep)");
+  imc::ImcSweepSpec& e = eval_args->spec;
+  eval->add_option("--network", e.network, "Workload zoo network the weights belong to, e.g. fmnist_mlp")->required();
+  eval->add_option("--weights", e.weights, "Weight file (deepnvm imc export)")->required();
+  eval->add_option("--device", eval_args->device, "Device: a name of data/imc/*.yaml (pcm, reram, stt_mram, fefet)")
+      ->required();
+  eval->add_option("--scale-fraction", eval_args->scale_fraction,
+                   "k = F (g_max - g_min) / max|w| per layer, F in (0, 1]")
+      ->check(CLI::Range(1e-9, 1.0))
+      ->capture_default_str();
+  eval->add_option("--time-steps", eval_args->time_steps, "T of the low-fluctuation decomposition")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  eval->add_option("--seeds", e.seeds, "Monte-Carlo noise seeds")->check(CLI::Range(1, 100000))->capture_default_str();
+  eval->add_option("--images", e.images, "Test images")->check(CLI::Range(1, 10000))->capture_default_str();
+  eval->add_option("--base-seed", e.base_seed, "First seed")->check(CLI::NonNegativeNumber)->capture_default_str();
+  eval->add_option("--dac-bits", e.dac_bits, "DAC bits (0: ideal)")->check(CLI::Range(0, 16))->capture_default_str();
+  eval->add_option("--adc-bits", e.adc_bits, "ADC bits (0: ideal)")->check(CLI::Range(0, 16))->capture_default_str();
+  eval->add_option("--data", e.data, "Fashion-MNIST folder (default: Debian's)");
+  eval->add_option("--converters", e.converters, "Converter figures of merit (default: data/imc/converters.yaml)");
+  eval->add_option("--out", eval_args->out, "Also write imc.csv, imc.json and the plot to this folder");
   // train and export belong to deepnvm-learn (libtorch): every argument after them is passed on.
   const auto pass_on = [imc](const char* name, const char* help) {
     auto* sub = imc->add_subcommand(name, help);
@@ -83,7 +138,7 @@ Action add_imc_command(CLI::App& app) {
                         "Train for crossbars: deepnvm-learn train with --device, --scale-fraction, --noise-aware, "
                         "--energy-reg ('deepnvm imc train --help')");
   auto* exp = pass_on("export", "Export a checkpoint's weights for imc sweep: deepnvm-learn export");
-  return [sweep_args, train, exp](const Context& ctx) {
+  return [sweep_args, eval_args, eval, train, exp](const Context& ctx) {
     for (auto* sub : {train, exp}) {
       if (!sub->parsed()) continue;
       std::vector<std::string> args{sub->get_name()};
@@ -91,7 +146,10 @@ Action add_imc_command(CLI::App& app) {
       run_learn_program(args);
       return;
     }
-    run_sweep(*sweep_args, ctx);
+    if (eval->parsed())
+      run_eval(*eval_args, ctx);
+    else
+      run_sweep(*sweep_args, ctx);
   };
 }
 

@@ -103,26 +103,36 @@ const Schema<ImcSweepSpec>& ImcSweepSpec::schema() {
   return s;
 }
 
+void check_imc_sweep(const ImcSweepSpec& spec, const std::filesystem::path& spec_file,
+                     const std::filesystem::path& data_dir,
+                     const std::function<SourceLocation(const std::string& key)>& where) {
+  const Registry<NetworkFactory> zoo = builtin_networks();
+  if (!zoo.contains(spec.network))
+    throw ConfigError(where("network"), "network", "unknown network '{}'; known: {}", spec.network,
+                      fmt::join(zoo.names(), ", "));
+  for (const std::string& d : spec.devices)
+    if (!std::filesystem::is_regular_file(device_path(data_dir, d)))
+      throw ConfigError(where("devices"), "devices", "unknown device '{}': no file {}", d,
+                        device_path(data_dir, d).string());
+  if (!std::filesystem::is_regular_file(spec_file.parent_path() / spec.weights))
+    throw ConfigError(where("weights"), "weights", "no such file: {}",
+                      (spec_file.parent_path() / spec.weights).string());
+  const std::string weights_network = read_weights(spec_file.parent_path() / spec.weights).network;
+  if (weights_network != spec.network)
+    throw ConfigError(where("weights"), "weights", "the weights are of network '{}', not '{}'", weights_network,
+                      spec.network);
+  if (!std::filesystem::is_regular_file(converters_path(spec, spec_file, data_dir)))
+    throw ConfigError(where("converters"), "converters", "no such file: {}",
+                      converters_path(spec, spec_file, data_dir).string());
+}
+
 ImcSweepSpec load_imc_sweep(const std::filesystem::path& path, const std::filesystem::path& data_dir) {
   const ConfigNode root = load_config_file(path);
   const auto kind = root.find("kind");
   if (!kind || kind->scalar("kind") != "imc_sweep")
     throw ConfigError(root.location(), "kind", "expected 'kind: imc_sweep' in an in-memory computing sweep file");
   ImcSweepSpec spec = ImcSweepSpec::schema().parse(root);
-  const Registry<NetworkFactory> zoo = builtin_networks();
-  if (!zoo.contains(spec.network))
-    throw ConfigError(where_is(root, "network"), "network", "unknown network '{}'; known: {}", spec.network,
-                      fmt::join(zoo.names(), ", "));
-  for (const std::string& d : spec.devices)
-    if (!std::filesystem::is_regular_file(device_path(data_dir, d)))
-      throw ConfigError(where_is(root, "devices"), "devices", "unknown device '{}': no file {}", d,
-                        device_path(data_dir, d).string());
-  if (!std::filesystem::is_regular_file(path.parent_path() / spec.weights))
-    throw ConfigError(where_is(root, "weights"), "weights", "no such file: {}",
-                      (path.parent_path() / spec.weights).string());
-  if (!std::filesystem::is_regular_file(converters_path(spec, path, data_dir)))
-    throw ConfigError(where_is(root, "converters"), "converters", "no such file: {}",
-                      converters_path(spec, path, data_dir).string());
+  check_imc_sweep(spec, path, data_dir, [&](const std::string& key) { return where_is(root, key); });
   return spec;
 }
 

@@ -49,6 +49,13 @@ struct ImcSweepSpec {
 /// converter files must exist.
 ImcSweepSpec load_imc_sweep(const std::filesystem::path& path, const std::filesystem::path& data_dir);
 
+/// The checks load_imc_sweep() makes after parsing, also for a spec built in code (`deepnvm imc
+/// eval`): ConfigError at `where(key)` for an unknown network or device, or a missing weight or
+/// converter file (paths relative to `spec_file`'s folder).
+void check_imc_sweep(const ImcSweepSpec& spec, const std::filesystem::path& spec_file,
+                     const std::filesystem::path& data_dir,
+                     const std::function<SourceLocation(const std::string& key)>& where);
+
 struct ImcPoint {
   std::string device;
   double scale_fraction = 1.0;
