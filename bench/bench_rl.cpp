@@ -13,7 +13,7 @@ namespace {
 using namespace deepnvm::rl;
 
 void BM_EnvStep(benchmark::State& state, const char* name) {
-  auto env = make_environment(name);
+  auto env = make_environment(name, DEEPNVM_DATA_DIR);
   EnvRng rng(1);
   std::vector<double> obs(static_cast<std::size_t>(env->observation_size()));
   const ActionSpace space = env->action_space();
@@ -32,6 +32,7 @@ void BM_EnvStep(benchmark::State& state, const char* name) {
 BENCHMARK_CAPTURE(BM_EnvStep, cartpole, "cartpole");
 BENCHMARK_CAPTURE(BM_EnvStep, acrobot, "acrobot");
 BENCHMARK_CAPTURE(BM_EnvStep, pendulum, "pendulum");
+BENCHMARK_CAPTURE(BM_EnvStep, double_pendulum, "double_pendulum");
 
 }  // namespace
 

@@ -179,17 +179,8 @@ std::array<double, 2> derivative(const std::array<double, 2>& s, double torque) 
 }
 }  // namespace pendulum
 
-Registry<EnvironmentFactory> builtin_environments() {
-  Registry<EnvironmentFactory> r("environment");
-  r.add("cartpole", "CartPole-v1: balance a pole on a cart, 2 actions, 500 steps",
-        [] { return std::unique_ptr<Environment>(std::make_unique<CartPole>()); });
-  r.add("acrobot", "Acrobot-v1: swing a two-link arm's tip above a line, 3 torques, 500 steps",
-        [] { return std::unique_ptr<Environment>(std::make_unique<Acrobot>()); });
-  r.add("pendulum", "Pendulum-v1: swing up and hold a pendulum, torque in [-2, 2], 200 steps",
-        [] { return std::unique_ptr<Environment>(std::make_unique<Pendulum>()); });
-  return r;
-}
-
-std::unique_ptr<Environment> make_environment(std::string_view name) { return builtin_environments().create(name); }
+std::unique_ptr<Environment> make_cartpole() { return std::make_unique<CartPole>(); }
+std::unique_ptr<Environment> make_acrobot() { return std::make_unique<Acrobot>(); }
+std::unique_ptr<Environment> make_pendulum() { return std::make_unique<Pendulum>(); }
 
 }  // namespace deepnvm::rl

@@ -3,9 +3,17 @@
 // mechanical energy (dE/dt = the power the force or torque puts in) at random states, a torque-free
 // pendulum integrated finely conserves energy, the discrete steps follow the benchmark's update
 // rules, and the episodes end where the tasks say.
+#include <unistd.h>
+
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <random>
+
+#include <mujoco/mujoco.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include <gtest/gtest.h>
 
@@ -193,6 +201,71 @@ TEST(ClassicControl, BadNamesAndActionsAreRefused) {
   EXPECT_THROW(env->step(std::span<const double>(&bad, 1), obs), ModelError);
   const double two[2] = {0, 1};
   EXPECT_THROW(env->step(std::span<const double>(two, 2), obs), ModelError);
+}
+
+const std::filesystem::path kData(DEEPNVM_DATA_DIR);
+
+TEST(MujocoEnvironment, TheDoublePendulumModelConservesEnergyWithoutDampingOrForce) {
+  char error[1000] = "";
+  mjModel* m = mj_loadXML((kData / "rl" / "double_pendulum.xml").string().c_str(), nullptr, error, sizeof error);
+  ASSERT_NE(m, nullptr) << error;
+  mjData* d = mj_makeData(m);
+  m->opt.enableflags |= mjENBL_ENERGY;
+  m->opt.timestep = 1e-3;
+  for (int i = 0; i < m->nv; ++i) m->dof_damping[i] = 0;
+  d->qpos[1] = 0.3;  // both poles tilted: a chaotic swing
+  d->qpos[2] = -0.2;
+  mj_forward(m, d);
+  const double e0 = d->energy[0] + d->energy[1];
+  double swing = 0;
+  for (int i = 0; i < 2000; ++i) {
+    mj_step(m, d);
+    swing = std::max(swing, std::abs(d->qvel[2]));
+  }
+  mj_forward(m, d);
+  EXPECT_GT(swing, 5.0);  // it did move
+  EXPECT_NEAR(d->energy[0] + d->energy[1], e0, 1e-4);
+  mj_deleteData(d);
+  mj_deleteModel(m);
+}
+
+TEST(MujocoEnvironment, TheUncontrolledDoublePendulumFallsAndRewardsAreBounded) {
+  auto env = make_environment("double_pendulum", kData);
+  ASSERT_EQ(env->observation_size(), 8);
+  EnvRng rng(2);
+  std::array<double, 8> obs{};
+  env->reset(rng, obs);
+  EXPECT_NEAR(obs[3], 1.0, 0.01);  // cos θ1: upright
+  const double idle = 0;
+  StepResult r;
+  int steps = 0;
+  do {
+    r = env->step(std::span<const double>(&idle, 1), obs);
+    ++steps;
+    EXPECT_LE(r.reward, 10.0 - 0.64);  // the tip is never above 1.2 m
+  } while (!r.done());
+  EXPECT_TRUE(r.terminated);
+  EXPECT_LT(steps, 200);
+  // The same seed gives the same episode.
+  auto again = make_environment("double_pendulum", kData);
+  EnvRng same(2);
+  std::array<double, 8> obs2{};
+  again->reset(same, obs2);
+  for (int t = 0; t < steps; ++t) again->step(std::span<const double>(&idle, 1), obs2);
+  EXPECT_EQ(obs, obs2);
+}
+
+TEST(MujocoEnvironment, BadModelFilesAreNamed) {
+  const auto dir = std::filesystem::temp_directory_path() / ("deepnvm-rl-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "rl");
+  std::ofstream(dir / "rl" / "double_pendulum.xml") << "<mujoco><worldbody><body><joint type='slide'/>";
+  try {
+    make_environment("double_pendulum", dir);
+    FAIL() << "no error";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("double_pendulum.xml"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <random>
@@ -55,12 +56,22 @@ class Environment {
   virtual StepResult step(std::span<const double> action, std::span<double> observation) = 0;
 };
 
-using EnvironmentFactory = std::function<std::unique_ptr<Environment>()>;
+/// Builds an environment; `data_dir` holds the physics models (data/rl/*.xml).
+using EnvironmentFactory = std::function<std::unique_ptr<Environment>(const std::filesystem::path& data_dir)>;
 
-/// cartpole, acrobot, pendulum.
+/// cartpole, acrobot, pendulum (classic control); double_pendulum (MuJoCo).
 Registry<EnvironmentFactory> builtin_environments();
-/// ConfigError listing the known names for an unknown one.
-std::unique_ptr<Environment> make_environment(std::string_view name);
+/// ConfigError listing the known names for an unknown one; IoError for a missing or bad model file.
+std::unique_ptr<Environment> make_environment(std::string_view name, const std::filesystem::path& data_dir = {});
+
+std::unique_ptr<Environment> make_cartpole();
+std::unique_ptr<Environment> make_acrobot();
+std::unique_ptr<Environment> make_pendulum();
+/// MuJoCo's inverted double pendulum on a cart (data/rl/double_pendulum.xml; Gymnasium's
+/// InvertedDoublePendulum task): observation x, sin θ1, sin θ2, cos θ1, cos θ2, ẋ, θ̇1, θ̇2 (speeds
+/// clipped to ±10), control in [−1, 1], 5 physics steps of 10 ms per action; reward 10 − (0.01 x_tip²
+/// + (z_tip − 2)²) − (10^-3 θ̇1² + 5·10^-3 θ̇2²); terminal when the tip falls to 1 m; 1000 steps.
+std::unique_ptr<Environment> make_double_pendulum(const std::filesystem::path& model_file);
 
 // The models' constants (Gymnasium's classic-control values) and their continuous dynamics, exposed
 // for the tests' energy balances: each derivative is the state's time derivative under the given
