@@ -21,6 +21,7 @@ namespace {
 
 struct SweepArgs {
   std::string file, out;
+  bool no_cache = false;
 };
 
 struct EvalArgs {
@@ -28,19 +29,22 @@ struct EvalArgs {
   std::string device, out;
   double scale_fraction = 1.0;
   std::int64_t time_steps = 1;
+  bool no_cache = false;
 };
 
 // Runs `spec` (read from `spec_file`) with a progress bar; writes imc.csv, imc.json and the plot to
 // `out` when it is not empty; prints the table (or the JSON document).
 void run_and_report(const imc::ImcSweepSpec& spec, const std::filesystem::path& spec_file,
-                    const std::filesystem::path& out, const char* command, const Context& ctx) {
+                    const std::filesystem::path& out, bool no_cache, const char* command, const Context& ctx) {
   std::unique_ptr<Progress> bar;
-  const imc::ImcSweepResult r =
-      imc::run_imc_sweep(spec, spec_file, ctx.data_dir, ctx.options.threads, [&](std::size_t done, std::size_t total) {
+  const imc::ImcSweepResult r = imc::run_imc_sweep(
+      spec, spec_file, ctx.data_dir, ctx.options.threads,
+      [&](std::size_t done, std::size_t total) {
         if (!bar)
           bar = std::make_unique<Progress>("crossbar Monte-Carlo", total, Progress::on_terminal(ctx.options.quiet));
         bar->advance(done - bar->done());
-      });
+      },
+      no_cache ? study::ResultCache() : study::ResultCache(study::ResultCache::default_directory()));
   if (bar) bar->finish();
   nlohmann::ordered_json doc = json_document(command);
   doc.update(imc::to_json(r));
@@ -75,7 +79,7 @@ void run_sweep(const SweepArgs& args, const Context& ctx) {
   run_and_report(
       spec, args.file,
       args.out.empty() ? std::filesystem::path("deepnvm-results") / spec.name : std::filesystem::path(args.out),
-      "imc sweep", ctx);
+      args.no_cache, "imc sweep", ctx);
 }
 
 void run_eval(EvalArgs args, const Context& ctx) {
@@ -89,7 +93,7 @@ void run_eval(EvalArgs args, const Context& ctx) {
   imc::check_imc_sweep(spec, here, ctx.data_dir, [](const std::string& key) {
     return SourceLocation{"command line (--" + (key == "devices" ? std::string("device") : key) + ")", 0};
   });
-  run_and_report(spec, here, args.out, "imc eval", ctx);
+  run_and_report(spec, here, args.out, args.no_cache, "imc eval", ctx);
 }
 
 }  // namespace
@@ -102,6 +106,9 @@ Action add_imc_command(CLI::App& app) {
       "sweep", "A trained network on crossbars: devices x scales x time steps, Monte-Carlo over noise seeds");
   sweep->add_option("file", sweep_args->file, "Sweep file (kind: imc_sweep)")->required();
   sweep->add_option("--out", sweep_args->out, "Output folder (default: ./deepnvm-results/<sweep name>)");
+  sweep->add_flag("--no-cache", sweep_args->no_cache,
+                  "Neither read nor store finished points in the result cache (by default a rerun or an "
+                  "interrupted sweep reuses them)");
   auto eval_args = std::make_shared<EvalArgs>();
   auto* eval = imc->add_subcommand(
       "eval", "One trained network on one device's crossbars, Monte-Carlo over noise seeds (a one-point sweep)");
@@ -125,6 +132,7 @@ Action add_imc_command(CLI::App& app) {
   eval->add_option("--data", e.data, "Fashion-MNIST folder (default: Debian's)");
   eval->add_option("--converters", e.converters, "Converter figures of merit (default: data/imc/converters.yaml)");
   eval->add_option("--out", eval_args->out, "Also write imc.csv, imc.json and the plot to this folder");
+  eval->add_flag("--no-cache", eval_args->no_cache, "Neither read nor store the point in the result cache");
   // train and export belong to deepnvm-learn (libtorch): every argument after them is passed on.
   const auto pass_on = [imc](const char* name, const char* help) {
     auto* sub = imc->add_subcommand(name, help);

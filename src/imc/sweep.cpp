@@ -3,11 +3,14 @@
 #include "deepnvm/imc/sweep.h"
 
 #include <cmath>
+#include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "deepnvm/core/config.h"
 #include "deepnvm/core/error.h"
+#include "deepnvm/study/hash.h"
 #include "deepnvm/workload/idx.h"
 #include "deepnvm/workload/zoo.h"
 
@@ -33,6 +36,34 @@ std::filesystem::path converters_path(const ImcSweepSpec& s, const std::filesyst
 
 std::filesystem::path data_path(const ImcSweepSpec& s) {
   return s.data.empty() ? std::filesystem::path(kDebianFashionMnistDir) : std::filesystem::path(s.data);
+}
+
+// A file's contents, hashed: cache keys follow what the files hold, not their names.
+std::string content_hash(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return study::hash_hex(text.str());
+}
+
+nlohmann::ordered_json to_json(const MonteCarloResult& m) {
+  return {{"accuracy", m.accuracy},
+          {"mean", m.mean},
+          {"ci95", m.ci95},
+          {"energy", m.energy_per_inference},
+          {"cell_energy", m.cell_energy_per_inference},
+          {"exact", m.exact_accuracy}};
+}
+
+MonteCarloResult monte_carlo_from_json(const nlohmann::ordered_json& j) {
+  MonteCarloResult m;
+  m.accuracy = j.at("accuracy").get<std::vector<double>>();
+  m.mean = j.at("mean");
+  m.ci95 = j.at("ci95");
+  m.energy_per_inference = j.at("energy");
+  m.cell_energy_per_inference = j.at("cell_energy");
+  m.exact_accuracy = j.at("exact");
+  return m;
 }
 
 }  // namespace
@@ -151,7 +182,8 @@ Dataset fashion_mnist_test(const std::filesystem::path& dir, std::int64_t images
 
 ImcSweepResult run_imc_sweep(const ImcSweepSpec& spec, const std::filesystem::path& spec_file,
                              const std::filesystem::path& data_dir, unsigned threads,
-                             const std::function<void(std::size_t, std::size_t)>& progress) {
+                             const std::function<void(std::size_t, std::size_t)>& progress,
+                             const study::ResultCache& cache) {
   ImcSweepResult r;
   r.spec = spec;
   const WeightFile weights = read_weights(spec_file.parent_path() / spec.weights);
@@ -193,13 +225,32 @@ ImcSweepResult run_imc_sweep(const ImcSweepSpec& spec, const std::filesystem::pa
         o.crossbar.adc_headroom = spec.adc_headroom;
         o.crossbar.time_steps = static_cast<int>(steps);
         o.crossbar.single_precision = true;
-        const AnalogNetwork analog(net, weights, device, o, calibration);
         ImcPoint p;
         p.device = name;
         p.scale_fraction = fraction;
         p.time_steps = steps;
-        p.result = monte_carlo(analog, test, static_cast<int>(spec.seeds), static_cast<std::uint64_t>(spec.base_seed),
-                               threads);
+        const nlohmann::ordered_json key{{"network", spec.network},
+                                         {"weights", content_hash(spec_file.parent_path() / spec.weights)},
+                                         {"device", content_hash(device_path(data_dir, name))},
+                                         {"converters", content_hash(converters_path(spec, spec_file, data_dir))},
+                                         {"data", std::filesystem::absolute(data_path(spec)).string()},
+                                         {"images", spec.images},
+                                         {"calibration_images", spec.calibration_images},
+                                         {"seeds", spec.seeds},
+                                         {"base_seed", spec.base_seed},
+                                         {"tiles", {spec.tile_rows, spec.tile_cols}},
+                                         {"bits", {spec.dac_bits, spec.adc_bits}},
+                                         {"adc_headroom", spec.adc_headroom},
+                                         {"scale_fraction", fraction},
+                                         {"time_steps", steps}};
+        if (const auto stored = cache.get("imc_point", key)) {
+          p.result = monte_carlo_from_json(*stored);
+        } else {
+          const AnalogNetwork analog(net, weights, device, o, calibration);
+          p.result = monte_carlo(analog, test, static_cast<int>(spec.seeds), static_cast<std::uint64_t>(spec.base_seed),
+                                 threads);
+          cache.put("imc_point", key, to_json(p.result));
+        }
         p.recovered = p.result.mean >= p.result.exact_accuracy - 0.01;
         r.points.push_back(std::move(p));
         if (progress) progress(r.points.size(), total);

@@ -3,7 +3,9 @@
 // commands agreeing on one point, the energy's trends, and bad sweep files and arguments (exit 2, one
 // line, no output).
 #include <algorithm>
+#include <cstdlib>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -21,12 +23,32 @@ using namespace deepnvm_cli_test;
 
 class ImcCli : public Cli {
  protected:
+  // A result cache of the test's own: the commands store their finished points there.
+  void SetUp() override {
+    Cli::SetUp();
+    if (const char* old = std::getenv("XDG_CACHE_HOME")) saved_ = old;
+    setenv("XDG_CACHE_HOME", (dir_ / "cache").c_str(), 1);
+  }
+  void TearDown() override {
+    if (saved_)
+      setenv("XDG_CACHE_HOME", saved_->c_str(), 1);
+    else
+      unsetenv("XDG_CACHE_HOME");
+    Cli::TearDown();
+  }
+  std::optional<std::string> saved_;
+  std::size_t cached_points() const {
+    const fs::path section = dir_ / "cache" / "deepnvm" / "imc_point";
+    if (!fs::exists(section)) return 0;
+    return static_cast<std::size_t>(std::distance(fs::directory_iterator(section), fs::directory_iterator()));
+  }
+
   // fmnist_mlp (784-256-10) with random weights: the commands' plumbing does not need a trained one.
-  void write_mlp_weights(const std::string& name) const {
+  void write_mlp_weights(const std::string& name, std::uint64_t seed = 3) const {
     deepnvm::imc::WeightFile w;
     w.network = "fmnist_mlp";
     w.source = "imc_cli_test: random";
-    std::mt19937_64 rng(3);
+    std::mt19937_64 rng(seed);
     std::normal_distribution<float> g(0.0f, 0.05f);
     const auto tensor = [&](std::vector<std::int64_t> shape) {
       deepnvm::imc::WeightTensor t;
@@ -43,10 +65,10 @@ class ImcCli : public Cli {
     deepnvm::imc::write_weights(dir_ / name, w);
   }
 
-  std::string sweep_file(const std::string& extra = "") const {
+  std::string sweep_file(const std::string& extra = "", const std::string& fractions = "[1, 0.5]") const {
     return "kind: imc_sweep\nname: tiny\nnetwork: fmnist_mlp\nweights: mlp.weights\ndevices: [pcm]\nseeds: 2\n"
-           "images: 50\nscale_fraction: [1, 0.5]\ntime_steps: [1, 2]\n" +
-           extra;
+           "images: 50\nscale_fraction: " +
+           fractions + "\ntime_steps: [1, 2]\n" + extra;
   }
 };
 
@@ -78,14 +100,49 @@ TEST_F(ImcCli, SweepWritesEveryPointAndEvalAgreesOnOne) {
   EXPECT_NEAR(cells(1.0, 2) / cells(1.0, 1), 1.0, 0.05);
   EXPECT_NEAR(converters(1.0, 2) / converters(1.0, 1), 2.0, 1e-6);
 
-  r = run({"--json", "--threads", "2", "imc", "eval", "--network", "fmnist_mlp", "--weights", "mlp.weights", "--device",
-           "pcm", "--scale-fraction", "0.5", "--time-steps", "2", "--seeds", "2", "--images", "50"});
-  ASSERT_EQ(r.code, 0) << r.err;
-  const auto eval = nlohmann::json::parse(r.out);
-  ASSERT_EQ(eval["points"].size(), 1u);
+  EXPECT_EQ(cached_points(), 4u);
+
+  // eval computes the same point afresh (no cache, another thread count), then reads it back.
+  const std::vector<std::string> eval{
+      "--json",      "imc",      "eval", "--network",        "fmnist_mlp", "--weights",
+      "mlp.weights", "--device", "pcm",  "--scale-fraction", "0.5",        "--time-steps",
+      "2",           "--seeds",  "2",    "--images",         "50"};
   const nlohmann::json& same = point[{0.5, 2}];
-  EXPECT_EQ(eval["points"][0]["accuracy_per_seed"], same["accuracy_per_seed"]);
-  EXPECT_EQ(eval["points"][0]["energy_per_inference_j"], same["energy_per_inference_j"]);
+  for (const bool cached : {false, true}) {
+    std::vector<std::string> args{"--threads", cached ? "1" : "2"};
+    args.insert(args.end(), eval.begin(), eval.end());
+    if (!cached) args.push_back("--no-cache");
+    r = run(args);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto doc = nlohmann::json::parse(r.out);
+    ASSERT_EQ(doc["points"].size(), 1u);
+    EXPECT_EQ(doc["points"][0]["accuracy_per_seed"], same["accuracy_per_seed"]);
+    EXPECT_EQ(doc["points"][0]["energy_per_inference_j"], same["energy_per_inference_j"]);
+    EXPECT_EQ(doc["points"][0]["cell_energy_per_inference_j"], same["cell_energy_per_inference_j"]);
+  }
+  EXPECT_EQ(cached_points(), 4u);
+}
+
+TEST_F(ImcCli, FinishedPointsAreReusedAndChangedInputsAreNot) {
+  DEEPNVM_REQUIRE_FASHION_MNIST();
+  write_mlp_weights("mlp.weights");
+  // A sweep stopped after its first scale fraction: the full sweep recomputes only the rest.
+  write("part.yaml", sweep_file("", "[1]"));
+  ASSERT_EQ(run({"imc", "sweep", "part.yaml", "--out", "part"}).code, 0);
+  EXPECT_EQ(cached_points(), 2u);
+  write("tiny.yaml", sweep_file());
+  ASSERT_EQ(run({"imc", "sweep", "tiny.yaml", "--out", "full"}).code, 0);
+  EXPECT_EQ(cached_points(), 4u);
+  const auto part = nlohmann::json::parse(slurp(dir_ / "part" / "imc.json"));
+  const auto full = nlohmann::json::parse(slurp(dir_ / "full" / "imc.json"));
+  EXPECT_EQ(part["points"][0]["accuracy_per_seed"], full["points"][0]["accuracy_per_seed"]);
+  // Other weights under the same file name, or another seed count, are new points.
+  write_mlp_weights("mlp.weights", 4);
+  ASSERT_EQ(run({"imc", "sweep", "tiny.yaml", "--out", "other"}).code, 0);
+  EXPECT_EQ(cached_points(), 8u);
+  write("seeds.yaml", sweep_file() + "base_seed: 9\n");
+  ASSERT_EQ(run({"imc", "sweep", "seeds.yaml", "--out", "seeds", "--no-cache"}).code, 0);
+  EXPECT_EQ(cached_points(), 8u);  // --no-cache stores nothing
 }
 
 TEST_F(ImcCli, BadSweepFilesAndArgumentsExitTwoWithNoOutput) {

@@ -19,6 +19,7 @@
 #include "deepnvm/core/registry.h"
 #include "deepnvm/core/schema.h"
 #include "deepnvm/imc/network.h"
+#include "deepnvm/study/result_cache.h"
 #include "deepnvm/study/study_plots.h"
 
 namespace deepnvm::imc {
@@ -74,10 +75,14 @@ struct ImcSweepResult {
 Dataset fashion_mnist_test(const std::filesystem::path& dir, std::int64_t images);
 
 /// @brief Every (device, scale fraction, time steps) of `spec` (read from `spec_file`).
-/// `progress(done, total)` after each point; may be empty.
+/// `progress(done, total)` after each point; may be empty. Each finished point is stored in `cache`
+/// (section `imc_point`, keyed by everything it depends on: the weight, device and converter files'
+/// contents, the data, the seeds, images, tiles, converters, F and T), so an interrupted sweep
+/// resumes from its finished points and a repeated one is read back.
 ImcSweepResult run_imc_sweep(const ImcSweepSpec& spec, const std::filesystem::path& spec_file,
                              const std::filesystem::path& data_dir, unsigned threads,
-                             const std::function<void(std::size_t, std::size_t)>& progress = {});
+                             const std::function<void(std::size_t, std::size_t)>& progress = {},
+                             const study::ResultCache& cache = {});
 
 std::string imc_csv(const ImcSweepResult& result);
 nlohmann::ordered_json to_json(const ImcSweepResult& result);
