@@ -138,7 +138,7 @@ void CrossbarLayer::program(std::uint64_t seed) {
 Matrix CrossbarLayer::dac(const Matrix& x) const {
   if (x.rows() != cols())
     throw ConfigError(kWhere, "inputs", "expected {} inputs per sample, got {}", cols(), x.rows());
-  return x.unaryExpr([&](double v) { return quantize(v, spec_.dac.bits, spec_.input_range); });
+  return quantize(x.array(), spec_.dac.bits, spec_.input_range).matrix();
 }
 
 Matrix CrossbarLayer::forward(const Matrix& x, Rng& rng) const {

@@ -186,6 +186,16 @@ Matrix AnalogNetwork::run(const Matrix& images, Rng* rng, InferenceEnergy* energ
   return x;
 }
 
+Eigen::Index AnalogNetwork::images_per_pass() const {
+  Eigen::Index per_image = 1;
+  for (const Step& s : steps_)
+    if (s.kind == Step::Kind::conv)
+      per_image = std::max<Eigen::Index>(per_image, s.weights.cols() * s.out.at(1) * s.out.at(2));
+    else if (s.kind == Step::Kind::linear)
+      per_image = std::max<Eigen::Index>(per_image, s.weights.cols());
+  return std::clamp<Eigen::Index>(2'000'000 / per_image, 1, 500);
+}
+
 Matrix AnalogNetwork::logits(const Matrix& images, Rng& rng) const { return run(images, &rng, nullptr); }
 Matrix AnalogNetwork::logits_exact(const Matrix& images) const { return run(images, nullptr, nullptr); }
 
@@ -215,12 +225,12 @@ double student_t95(int dof) {
 
 MonteCarloResult monte_carlo(const AnalogNetwork& network, const Dataset& data, int seeds, std::uint64_t base_seed,
                              unsigned threads) {
-  constexpr Eigen::Index kChunk = 500;  // images per pass: bounds the im2col matrices
+  const Eigen::Index chunk = network.images_per_pass();
   const Eigen::Index n = data.images.cols();
   const auto correct = [&](AnalogNetwork& net, Rng* rng) {
     std::size_t right = 0;
-    for (Eigen::Index first = 0; first < n; first += kChunk) {
-      const Eigen::Index count = std::min(kChunk, n - first);
+    for (Eigen::Index first = 0; first < n; first += chunk) {
+      const Eigen::Index count = std::min(chunk, n - first);
       const Matrix logits = rng ? net.logits(data.images.middleCols(first, count), *rng)
                                 : net.logits_exact(data.images.middleCols(first, count));
       const std::vector<int> labels(data.labels.begin() + first, data.labels.begin() + first + count);
@@ -247,11 +257,11 @@ MonteCarloResult monte_carlo(const AnalogNetwork& network, const Dataset& data, 
   r.exact_accuracy = correct(clean, nullptr);
   clean.program(base_seed);
   InferenceEnergy energy;
-  for (Eigen::Index first = 0; first < n; first += kChunk) {
-    const Eigen::Index count = std::min(kChunk, n - first);
-    const InferenceEnergy chunk = clean.energy_per_inference(data.images.middleCols(first, count));
-    energy.cells += chunk.cells * static_cast<double>(count);
-    energy.converters += chunk.converters * static_cast<double>(count);
+  for (Eigen::Index first = 0; first < n; first += chunk) {
+    const Eigen::Index count = std::min(chunk, n - first);
+    const InferenceEnergy part = clean.energy_per_inference(data.images.middleCols(first, count));
+    energy.cells += part.cells * static_cast<double>(count);
+    energy.converters += part.converters * static_cast<double>(count);
   }
   r.energy_per_inference = n ? energy.total() / static_cast<double>(n) : 0.0;
   r.cell_energy_per_inference = n ? energy.cells / static_cast<double>(n) : 0.0;

@@ -48,6 +48,9 @@ class AnalogNetwork {
   Matrix logits(const Matrix& images, Rng& rng) const;
   /// Logits of the same network in exact arithmetic (no crossbar): the noise-free reference.
   Matrix logits_exact(const Matrix& images) const;
+  /// Images per Monte-Carlo pass: 500, fewer when a layer's input matrix (a convolution's im2col
+  /// columns) would pass 2·10^6 values (16 MB), so passes stay in memory the allocator reuses.
+  Eigen::Index images_per_pass() const;
   /// Mean energy per inference over `images` on the crossbars, J.
   InferenceEnergy energy_per_inference(const Matrix& images) const;
 
