@@ -122,13 +122,21 @@ Action add_imc_command(CLI::App& app) {
       ->check(CLI::Range(1e-9, 1.0))
       ->capture_default_str();
   eval->add_option("--time-steps", eval_args->time_steps, "T of the low-fluctuation decomposition")
-      ->check(CLI::Range(1, 64))
+      ->check(CLI::Range(std::int64_t{1}, imc::imc_limits::max_time_steps))
       ->capture_default_str();
-  eval->add_option("--seeds", e.seeds, "Monte-Carlo noise seeds")->check(CLI::Range(1, 100000))->capture_default_str();
-  eval->add_option("--images", e.images, "Test images")->check(CLI::Range(1, 10000))->capture_default_str();
+  eval->add_option("--seeds", e.seeds, "Monte-Carlo noise seeds")
+      ->check(CLI::Range(std::int64_t{1}, imc::imc_limits::max_seeds))
+      ->capture_default_str();
+  eval->add_option("--images", e.images, "Test images")
+      ->check(CLI::Range(std::int64_t{1}, imc::imc_limits::max_images))
+      ->capture_default_str();
   eval->add_option("--base-seed", e.base_seed, "First seed")->check(CLI::NonNegativeNumber)->capture_default_str();
-  eval->add_option("--dac-bits", e.dac_bits, "DAC bits (0: ideal)")->check(CLI::Range(0, 16))->capture_default_str();
-  eval->add_option("--adc-bits", e.adc_bits, "ADC bits (0: ideal)")->check(CLI::Range(0, 16))->capture_default_str();
+  eval->add_option("--dac-bits", e.dac_bits, "DAC bits (0: ideal)")
+      ->check(CLI::Range(std::int64_t{0}, imc::imc_limits::max_converter_bits))
+      ->capture_default_str();
+  eval->add_option("--adc-bits", e.adc_bits, "ADC bits (0: ideal)")
+      ->check(CLI::Range(std::int64_t{0}, imc::imc_limits::max_converter_bits))
+      ->capture_default_str();
   eval->add_option("--data", e.data, "Fashion-MNIST folder (default: Debian's)");
   eval->add_option("--converters", e.converters, "Converter figures of merit (default: data/imc/converters.yaml)");
   eval->add_option("--out", eval_args->out, "Also write imc.csv, imc.json and the plot to this folder");

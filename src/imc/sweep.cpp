@@ -94,8 +94,16 @@ const Schema<ImcSweepSpec>& ImcSweepSpec::schema() {
     s.field("converters", &ImcSweepSpec::converters)
         .default_value("")
         .desc("Converter figures of merit (kind imc_converters), relative to this file.");
-    s.field("seeds", &ImcSweepSpec::seeds).min(1).max(100000).default_value(d.seeds).desc("Monte-Carlo noise seeds.");
-    s.field("images", &ImcSweepSpec::images).min(1).max(10000).default_value(d.images).desc("Test images used.");
+    s.field("seeds", &ImcSweepSpec::seeds)
+        .min(1)
+        .max(imc_limits::max_seeds)
+        .default_value(d.seeds)
+        .desc("Monte-Carlo noise seeds.");
+    s.field("images", &ImcSweepSpec::images)
+        .min(1)
+        .max(imc_limits::max_images)
+        .default_value(d.images)
+        .desc("Test images used.");
     s.field("calibration_images", &ImcSweepSpec::calibration_images)
         .min(1)
         .max(60000)
@@ -104,8 +112,16 @@ const Schema<ImcSweepSpec>& ImcSweepSpec::schema() {
     s.field("base_seed", &ImcSweepSpec::base_seed).min(0).default_value(d.base_seed).desc("First seed.");
     s.field("tile_rows", &ImcSweepSpec::tile_rows).min(1).max(65536).default_value(d.tile_rows).desc("Tile inputs.");
     s.field("tile_cols", &ImcSweepSpec::tile_cols).min(1).max(65536).default_value(d.tile_cols).desc("Tile outputs.");
-    s.field("dac_bits", &ImcSweepSpec::dac_bits).min(0).max(16).default_value(d.dac_bits).desc("DAC bits (0: ideal).");
-    s.field("adc_bits", &ImcSweepSpec::adc_bits).min(0).max(16).default_value(d.adc_bits).desc("ADC bits (0: ideal).");
+    s.field("dac_bits", &ImcSweepSpec::dac_bits)
+        .min(0)
+        .max(imc_limits::max_converter_bits)
+        .default_value(d.dac_bits)
+        .desc("DAC bits (0: ideal).");
+    s.field("adc_bits", &ImcSweepSpec::adc_bits)
+        .min(0)
+        .max(imc_limits::max_converter_bits)
+        .default_value(d.adc_bits)
+        .desc("ADC bits (0: ideal).");
     s.field("adc_headroom", &ImcSweepSpec::adc_headroom)
         .greater_than(0)
         .max(1)
@@ -118,7 +134,7 @@ const Schema<ImcSweepSpec>& ImcSweepSpec::schema() {
         .desc("k as a fraction of (g_max - g_min) / max|w| per layer: energy is proportional to it.");
     s.field("time_steps", &ImcSweepSpec::time_steps)
         .min(1)
-        .max(64)
+        .max(imc_limits::max_time_steps)
         .default_value(d.time_steps)
         .desc("T of the low-fluctuation decomposition.");
     s.check([](const ImcSweepSpec& spec, const ConfigNode& node) {
@@ -209,9 +225,22 @@ ImcSweepResult run_imc_sweep(const ImcSweepSpec& spec, const std::filesystem::pa
     return ConverterTable::schema().parse(root);
   }();
 
+  // What every point's cache key shares: the inputs' contents and the settings the sweep holds fixed.
+  const nlohmann::ordered_json common_key{{"network", spec.network},
+                                          {"weights", content_hash(spec_file.parent_path() / spec.weights)},
+                                          {"converters", content_hash(converters_path(spec, spec_file, data_dir))},
+                                          {"data", std::filesystem::absolute(data_path(spec)).string()},
+                                          {"images", spec.images},
+                                          {"calibration_images", spec.calibration_images},
+                                          {"seeds", spec.seeds},
+                                          {"base_seed", spec.base_seed},
+                                          {"tiles", {spec.tile_rows, spec.tile_cols}},
+                                          {"bits", {spec.dac_bits, spec.adc_bits}},
+                                          {"adc_headroom", spec.adc_headroom}};
   const std::size_t total = spec.devices.size() * spec.scale_fraction.size() * spec.time_steps.size();
   for (const std::string& name : spec.devices) {
     const ImcDevice device = load_imc_device(device_path(data_dir, name));
+    const std::string device_hash = content_hash(device_path(data_dir, name));
     for (const double fraction : spec.scale_fraction)
       for (const std::int64_t steps : spec.time_steps) {
         AnalogOptions o;
@@ -229,23 +258,20 @@ ImcSweepResult run_imc_sweep(const ImcSweepSpec& spec, const std::filesystem::pa
         p.device = name;
         p.scale_fraction = fraction;
         p.time_steps = steps;
-        const nlohmann::ordered_json key{{"network", spec.network},
-                                         {"weights", content_hash(spec_file.parent_path() / spec.weights)},
-                                         {"device", content_hash(device_path(data_dir, name))},
-                                         {"converters", content_hash(converters_path(spec, spec_file, data_dir))},
-                                         {"data", std::filesystem::absolute(data_path(spec)).string()},
-                                         {"images", spec.images},
-                                         {"calibration_images", spec.calibration_images},
-                                         {"seeds", spec.seeds},
-                                         {"base_seed", spec.base_seed},
-                                         {"tiles", {spec.tile_rows, spec.tile_cols}},
-                                         {"bits", {spec.dac_bits, spec.adc_bits}},
-                                         {"adc_headroom", spec.adc_headroom},
-                                         {"scale_fraction", fraction},
-                                         {"time_steps", steps}};
-        if (const auto stored = cache.get("imc_point", key)) {
-          p.result = monte_carlo_from_json(*stored);
-        } else {
+        nlohmann::ordered_json key = common_key;
+        key["device"] = device_hash;
+        key["scale_fraction"] = fraction;
+        key["time_steps"] = steps;
+        const auto stored = cache.get("imc_point", key);
+        bool found = false;
+        if (stored) {
+          try {  // an entry edited by hand is a miss, not a crash
+            p.result = monte_carlo_from_json(*stored);
+            found = true;
+          } catch (const nlohmann::json::exception&) {
+          }
+        }
+        if (!found) {
           const AnalogNetwork analog(net, weights, device, o, calibration);
           p.result = monte_carlo(analog, test, static_cast<int>(spec.seeds), static_cast<std::uint64_t>(spec.base_seed),
                                  threads);

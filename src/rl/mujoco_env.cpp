@@ -34,14 +34,15 @@ struct Simulation {
 
 class DoublePendulum final : public Environment {
  public:
-  explicit DoublePendulum(const std::filesystem::path& file) : sim_(file), file_(file.string()) {
+  explicit DoublePendulum(const std::filesystem::path& file) : sim_(file) {
     const mjModel* m = sim_.model;
     if (m->nq != 3 || m->nv != 3 || m->nu != 1)
-      throw IoError(file_, fmt::format("expected a cart and two hinges (3 positions, 3 speeds, 1 actuator); got {}, "
-                                       "{}, {}",
-                                       m->nq, m->nv, m->nu));
+      throw IoError(file.string(),
+                    fmt::format("expected a cart and two hinges (3 positions, 3 speeds, 1 actuator); got {}, "
+                                "{}, {}",
+                                m->nq, m->nv, m->nu));
     tip_ = mj_name2id(m, mjOBJ_SITE, "tip");
-    if (tip_ < 0) throw IoError(file_, "expected a site named 'tip' at the end of the second pole");
+    if (tip_ < 0) throw IoError(file.string(), "expected a site named 'tip' at the end of the second pole");
   }
   std::string_view name() const override { return "double_pendulum"; }
   int observation_size() const override { return 8; }
@@ -88,7 +89,6 @@ class DoublePendulum final : public Environment {
     std::copy(std::begin(o), std::end(o), obs.begin());
   }
   Simulation sim_;
-  std::string file_;
   int tip_ = -1, steps_ = 0;
 };
 

@@ -4,6 +4,7 @@
 // line, no output).
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <random>
@@ -143,6 +144,16 @@ TEST_F(ImcCli, FinishedPointsAreReusedAndChangedInputsAreNot) {
   write("seeds.yaml", sweep_file() + "base_seed: 9\n");
   ASSERT_EQ(run({"imc", "sweep", "seeds.yaml", "--out", "seeds", "--no-cache"}).code, 0);
   EXPECT_EQ(cached_points(), 8u);  // --no-cache stores nothing
+  // An entry whose value was edited by hand is recomputed, not a crash.
+  for (const auto& entry : fs::directory_iterator(dir_ / "cache" / "deepnvm" / "imc_point")) {
+    auto doc = nlohmann::json::parse(slurp(entry.path()));
+    doc["value"] = {{"mean", "edited"}};
+    std::ofstream(entry.path()) << doc.dump();
+  }
+  const Result again = run({"imc", "sweep", "tiny.yaml", "--out", "again"});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_EQ(nlohmann::json::parse(slurp(dir_ / "again" / "imc.json"))["points"],
+            nlohmann::json::parse(slurp(dir_ / "other" / "imc.json"))["points"]);
 }
 
 TEST_F(ImcCli, BadSweepFilesAndArgumentsExitTwoWithNoOutput) {

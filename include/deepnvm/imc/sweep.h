@@ -31,6 +31,11 @@ struct ConverterTable {
   static const Schema<ConverterTable>& schema();
 };
 
+/// The ranges a sweep's settings may take: the file schema and `deepnvm imc eval`'s options share them.
+namespace imc_limits {
+inline constexpr std::int64_t max_seeds = 100000, max_images = 10000, max_converter_bits = 16, max_time_steps = 64;
+}  // namespace imc_limits
+
 struct ImcSweepSpec {
   std::string name;
   std::string network;               ///< workload zoo name (its layer names name the weights)
