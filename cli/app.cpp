@@ -95,6 +95,7 @@ int run(int argc, char** argv) {
   add(add_accel_command);
   add(add_imc_command);
   add(add_learn_command);
+  add(add_rl_command);
 
   try {
     app.parse(argc, argv);

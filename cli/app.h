@@ -42,6 +42,7 @@ Action add_run_command(CLI::App& app);
 Action add_accel_command(CLI::App& app);
 Action add_imc_command(CLI::App& app);
 Action add_learn_command(CLI::App& app);
+Action add_rl_command(CLI::App& app);
 
 /// Runs deepnvm-learn (beside deepnvm, else on $PATH) with `args`; ExitStatus when it fails
 /// (deepnvm learn, deepnvm imc train|export).

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-// deepnvm-learn: quantization-aware training on Fashion-MNIST (docs/models/learn.md). The only
-// executable that links libtorch; `deepnvm learn ...` runs it with the same arguments.
+// deepnvm-learn: quantization-aware training on Fashion-MNIST (docs/models/learn.md) and the
+// actor-learner RL trainer (docs/models/rl.md). The only executable that links libtorch; `deepnvm
+// learn ...` runs it with the same arguments, `deepnvm rl ...` as `deepnvm-learn rl ...`.
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <iostream>
 #include <string>
 
@@ -15,6 +17,7 @@
 #include "deepnvm/learn/export.h"
 #include "deepnvm/learn/train.h"
 #include "deepnvm/workload/idx.h"
+#include "rl.h"
 
 namespace {
 
@@ -91,6 +94,8 @@ int run(int argc, char** argv) {
   export_cmd->add_option("--checkpoint", export_checkpoint, "A checkpoint.pt written by train")->required();
   export_cmd->add_option("--out", export_out, "The weight file to write")->required();
 
+  const std::function<void()> run_rl = learn_cli::add_rl_commands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -105,7 +110,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const auto rest = app.remaining();
     if (app.get_subcommands().empty() && !rest.empty())
-      error_line(fmt::format("unknown command '{}': expected train, eval or export (see 'deepnvm-learn --help')",
+      error_line(fmt::format("unknown command '{}': expected train, eval, export or rl (see 'deepnvm-learn --help')",
                              rest.front()));
     else
       error_line(fmt::format("{} (see 'deepnvm-learn --help')", e.what()));
@@ -113,7 +118,9 @@ int run(int argc, char** argv) {
   }
 
   try {
-    if (train_cmd->parsed()) {
+    if (app.got_subcommand("rl")) {
+      run_rl();
+    } else if (train_cmd->parsed()) {
       o.quantization = parse_quantization(quant);
       o.device = device;
       analog_training(o);  // bad technique options and device files before the data

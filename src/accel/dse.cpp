@@ -26,11 +26,6 @@ namespace {
 constexpr const char* kDefaultPeModels = "accel/pe_models_16nm_hp_350k.yaml";
 constexpr const char* kDefaultDramEnergy = "dram/energy.yaml";
 
-SourceLocation where_is(const ConfigNode& node, const std::string& key) {
-  const auto child = node.find(key);
-  return child ? child->location() : node.location();
-}
-
 bool is_power_of_two(double bytes) {
   const auto b = static_cast<std::uint64_t>(bytes);
   return bytes >= 1 && static_cast<double>(b) == bytes && (b & (b - 1)) == 0;

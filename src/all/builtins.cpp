@@ -8,6 +8,7 @@
 #include "deepnvm/gpu/gpu.h"
 #include "deepnvm/imc/device.h"
 #include "deepnvm/imc/sweep.h"
+#include "deepnvm/rl/system.h"
 #include "deepnvm/study/study_spec.h"
 #include "deepnvm/tech/register.h"
 
@@ -26,6 +27,7 @@ Builtins make_builtins() {
   accel::register_builtin_accel_dse(b.input_kinds);
   imc::register_builtin_imc(b.input_kinds);
   imc::register_builtin_imc_sweep(b.input_kinds);
+  rl::register_builtin_rl(b.input_kinds);
   return b;
 }
 

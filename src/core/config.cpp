@@ -158,6 +158,11 @@ std::string read_input_file(const std::filesystem::path& path) {
   return buffer.str();
 }
 
+SourceLocation where_is(const ConfigNode& node, const std::string& key) {
+  const auto child = node.find(key);
+  return child ? child->location() : node.location();
+}
+
 ConfigNode load_config_file(const std::filesystem::path& path) {
   return load_config_string(read_input_file(path), path.string());
 }

@@ -20,11 +20,6 @@ namespace {
 
 constexpr const char* kDefaultConverters = "imc/converters.yaml";
 
-SourceLocation where_is(const ConfigNode& node, const std::string& key) {
-  const auto child = node.find(key);
-  return child ? child->location() : node.location();
-}
-
 std::filesystem::path device_path(const std::filesystem::path& data_dir, const std::string& name) {
   return data_dir / "imc" / (name + ".yaml");
 }

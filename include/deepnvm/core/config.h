@@ -65,6 +65,9 @@ struct ConfigNode::Entry {
 /// line) for an empty document, malformed syntax, duplicate keys or non-scalar keys.
 ConfigNode load_config_file(const std::filesystem::path& path);
 
+/// Where `key` of the mapping `node` is, or the mapping itself when the key is absent (for errors).
+SourceLocation where_is(const ConfigNode& node, const std::string& key);
+
 /// @brief The whole text of an input file, with the checks every reader wants: IoError for a missing,
 /// unreadable or non-regular file, a directory, or one larger than kMaxConfigBytes.
 std::string read_input_file(const std::filesystem::path& path);
