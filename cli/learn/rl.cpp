@@ -52,7 +52,7 @@ struct ModelArgs {
   std::string csv;
   rl::TargetMachine target;
   bool gpu = false;
-  int max_actors = 64;
+  int max_actors = 64, envs_per_actor = 1, inference_batch = 8;
 };
 
 std::string curve_csv(const rltrain::TrainResult& r) {
@@ -139,6 +139,7 @@ void run_sweep(const SweepArgs& a) {
   j["model_error_mean"] = e.mean;
   j["model_error_max"] = e.max;
   j["knees_matched"] = fmt::format("{} of {}", e.knees_matched, e.series);
+  j["worst_throughput_at_predicted_knee"] = e.knee_throughput;
   j["results"] = out.string();
   out_line(j.dump());
 }
@@ -153,14 +154,15 @@ void run_model(const ModelArgs& a) {
   nlohmann::ordered_json j;
   j["target"] = {{"cores", t.cores},
                  {"core_speed", t.core_speed},
+                 {"core_scaling", t.core_scaling > 0 ? t.core_scaling : cal.core_scaling},
                  {"device_speed", t.device_speed},
                  {"learner_on_cpu", t.learner_on_cpu}};
   j["knees"] = nlohmann::ordered_json::array();
   for (rl::InferencePlacement p : {rl::InferencePlacement::actor, rl::InferencePlacement::central}) {
     rl::SystemConfig base;
     base.inference = p;
-    base.envs_per_actor = csv.calibration_runs.back().config.envs_per_actor;
-    base.inference_batch = p == rl::InferencePlacement::central ? 8 * base.envs_per_actor : base.envs_per_actor;
+    base.envs_per_actor = a.envs_per_actor;
+    base.inference_batch = p == rl::InferencePlacement::central ? a.inference_batch : a.envs_per_actor;
     const rl::Knee k = rl::knee(cal, t, base, a.max_actors);
     j["knees"].push_back({{"inference", rl::placement_name(p)},
                           {"envs_per_actor", base.envs_per_actor},
@@ -247,7 +249,17 @@ std::function<void()> add_rl_commands(CLI::App& app) {
                    "Learner-device speed relative to the calibration learner (with --gpu)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  model
+      ->add_option("--core-scaling", m->target.core_scaling,
+                   "CPU cost of a frame with every core busy over one core busy (default: the calibration's)")
+      ->check(CLI::Range(1.0, 100.0));
   model->add_flag("--gpu", m->gpu, "The learner and inference server run on an accelerator, not on CPU cores");
+  model->add_option("--envs-per-actor", m->envs_per_actor, "Environments per actor")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  model->add_option("--inference-batch", m->inference_batch, "Central inference batch")
+      ->check(CLI::Range(1, 65536))
+      ->capture_default_str();
   model->add_option("--max-actors", m->max_actors, "Largest actor count considered")
       ->check(CLI::Range(1, 1 << 16))
       ->capture_default_str();

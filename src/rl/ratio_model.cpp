@@ -30,18 +30,35 @@ std::pair<double, double> line_through(const std::vector<std::pair<double, doubl
   return {0.0, sxy / sxx};
 }
 
+// Central inference with every actor in lock-step: the time for the N E frames of one round (the
+// actors' work on their cores, the forward passes, the hand-over) plus the updates' share of the
+// device, which the server waits for. `core` and `device` are the speed factors, `cores` the actor cores.
+double central_round(const Calibration& cal, const SystemConfig& c, double core, double device, double handover,
+                     double cores = 1.0, double* actor_part = nullptr) {
+  const double frames = static_cast<double>(c.actors) * c.envs_per_actor;
+  const double passes = std::ceil(frames / c.inference_batch), batch = frames / passes;
+  const double work = frames * (cal.client_frame + cal.client_pass / c.envs_per_actor) / core / cores;
+  const double forward = passes * (cal.central_fixed + cal.central_per_obs * batch) / device;
+  const double updates = frames * cal.learner_update / device / static_cast<double>(cal.frames_per_update);
+  if (actor_part) *actor_part = work + handover;
+  return work + forward + handover + updates;
+}
+
 }  // namespace
 
 Calibration calibrate(const std::vector<Measurement>& runs) {
   Calibration cal;
   std::vector<std::pair<double, double>> actor, client, server;  // (1 / envs, CPU s per frame); (batch, s per pass)
+  std::vector<const Measurement*> crowded;                       // actor placement, several actors
   double update = 0;
   int update_n = 0;
   for (const Measurement& m : runs) {
     if (m.frames <= 0 || m.seconds <= 0) continue;
     const double frames = static_cast<double>(m.frames), inv_envs = 1.0 / m.config.envs_per_actor;
     if (m.updates > 0 && m.learner_cpu > 0) update += m.learner_cpu * m.seconds / m.updates, ++update_n;
-    if (m.config.inference == InferencePlacement::actor) {
+    if (m.config.inference == InferencePlacement::actor && m.config.actors > 1) {
+      crowded.push_back(&m);
+    } else if (m.config.inference == InferencePlacement::actor) {
       actor.emplace_back(inv_envs, m.actor_cpu * m.seconds / frames);
     } else {
       client.emplace_back(inv_envs, m.actor_cpu * m.seconds / frames);
@@ -59,6 +76,24 @@ Calibration calibrate(const std::vector<Measurement>& runs) {
   std::tie(cal.actor_frame, cal.actor_pass) = line_through(actor);
   std::tie(cal.client_frame, cal.client_pass) = line_through(client);
   std::tie(cal.central_fixed, cal.central_per_obs) = line_through(server);
+  // The hand-over: each central run's measured round time less the parts the model counts.
+  double handover = 0;
+  int handover_n = 0;
+  for (const Measurement& m : runs)
+    if (m.config.inference == InferencePlacement::central && m.frames_per_second > 0) {
+      SystemConfig one = m.config;
+      one.actors = 1;
+      const double counted = central_round(cal, one, 1.0, 1.0, 0.0);
+      handover += m.config.envs_per_actor / m.frames_per_second - counted, ++handover_n;
+    }
+  cal.central_handover = std::max(0.0, handover / handover_n);
+  // Core scaling: a frame's CPU time with several actors busy over the one-actor line's. Sharing
+  // cores does not make work cheaper: below 1 is noise.
+  double scaling = 0;
+  for (const Measurement* m : crowded)
+    scaling += m->actor_cpu * m->seconds / static_cast<double>(m->frames) /
+               (cal.actor_frame + cal.actor_pass / m->config.envs_per_actor) / static_cast<double>(crowded.size());
+  cal.core_scaling = crowded.empty() ? 1.0 : std::max(1.0, scaling);
   return cal;
 }
 
@@ -72,22 +107,30 @@ Prediction predict(const Calibration& cal, const TargetMachine& target, const Sy
 
   Prediction p;
   if (c.inference == InferencePlacement::actor) {
-    const double per_frame = (cal.actor_frame + cal.actor_pass / envs) / core;
+    // Busy actors share the cores' execution units, caches and memory: a frame costs more the more
+    // cores run one, up to core_scaling with every core busy (linear in between).
+    const double full = target.core_scaling > 0 ? target.core_scaling : cal.core_scaling;
+    const double crowding = cores > 1 ? 1 + (full - 1) * (std::min(n_actors, cores) - 1) / (cores - 1) : 1.0;
+    const double per_frame = (cal.actor_frame + cal.actor_pass / envs) / core * crowding;
+    const double learner = target.learner_on_cpu ? crowding : 1.0;
     p.actor_bound = actor_cores / per_frame;
-    p.learner_bound = target.learner_devices * frames_per_update / update;
-    p.cpu_bound = cores / (per_frame + learner_cpu_per_frame);
+    p.learner_bound = target.learner_devices * frames_per_update / (update * learner);
+    p.cpu_bound = cores / (per_frame + learner_cpu_per_frame * learner);
+    p.frames_per_second = std::min({p.actor_bound, p.learner_bound, p.cpu_bound});
+    p.bound = p.frames_per_second == p.actor_bound ? "actors" : p.frames_per_second == p.cpu_bound ? "cpu" : "learner";
   } else {
     const double per_frame = (cal.client_frame + cal.client_pass / envs) / core;
-    // The server serves what is waiting: a full batch, or every actor's request when fewer are out.
-    const double batch = std::min(static_cast<double>(c.inference_batch), n_actors * envs);
-    const double forward = (cal.central_fixed + cal.central_per_obs * batch) / device;
-    // An actor's cycle: its own work for its envs, then the wait for one forward pass.
-    p.actor_bound = std::min(n_actors * envs / (envs * per_frame + forward), actor_cores / per_frame);
-    p.learner_bound = target.learner_devices / (forward / batch + update / frames_per_update);
-    p.cpu_bound = cores / (per_frame + (target.learner_on_cpu ? forward / batch : 0.0) + learner_cpu_per_frame);
+    const double frames = n_actors * envs, batch = frames / std::ceil(frames / c.inference_batch);
+    double actor_part = 0;
+    const double round = central_round(cal, c, core, device, cal.central_handover, actor_cores, &actor_part);
+    p.actor_bound = frames / actor_part;
+    p.learner_bound = target.learner_devices * frames / (round - actor_part);
+    const double server_cpu = target.learner_on_cpu ? (cal.central_fixed / batch + cal.central_per_obs) / device : 0.0;
+    p.cpu_bound = cores / (per_frame + server_cpu + learner_cpu_per_frame);
+    const double turns = frames / (actor_part + (round - actor_part) / target.learner_devices);
+    p.frames_per_second = std::min(turns, p.cpu_bound);
+    p.bound = p.frames_per_second == p.cpu_bound ? "cpu" : actor_part >= round - actor_part ? "actors" : "learner";
   }
-  p.frames_per_second = std::min({p.actor_bound, p.learner_bound, p.cpu_bound});
-  p.bound = p.frames_per_second == p.actor_bound ? "actors" : p.frames_per_second == p.cpu_bound ? "cpu" : "learner";
   return p;
 }
 

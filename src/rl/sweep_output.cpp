@@ -58,7 +58,7 @@ std::map<SeriesKey, std::vector<std::size_t>> series_points(const RlSweepResult&
 
 }  // namespace
 
-std::vector<SystemConfig> calibration_points(const RlSweepSpec& spec) {
+std::vector<SystemConfig> calibration_points(const RlSweepSpec& spec, int cores) {
   const int envs = static_cast<int>(*std::max_element(spec.envs_per_actor.begin(), spec.envs_per_actor.end()));
   const int batch = static_cast<int>(*std::max_element(spec.inference_batch.begin(), spec.inference_batch.end()));
   const int big = std::max(envs, batch);
@@ -66,6 +66,7 @@ std::vector<SystemConfig> calibration_points(const RlSweepSpec& spec) {
   std::vector<SystemConfig> points{{P::actor, 1, 1, 1, 1}, {P::central, 1, 1, 1, 1}};
   if (envs > 1) points.push_back({P::actor, 1, 1, envs, envs});
   if (big > 1) points.push_back({P::central, 1, 1, big, big});
+  if (cores > 1) points.push_back({P::actor, cores, 1, 1, 1});
   return points;
 }
 
@@ -94,8 +95,14 @@ ModelError model_error(const RlSweepResult& r) {
   }
   for (const auto& [key, idx] : series_points(r)) {
     ++e.series;
-    for (std::size_t i : idx)
-      if (r.points[i].knee && r.points[i].predicted_knee) ++e.knees_matched;
+    double best = 0, at_predicted = 0;
+    for (std::size_t i : idx) {
+      const SweepPoint& p = r.points[i];
+      if (p.knee && p.predicted_knee) ++e.knees_matched;
+      best = std::max(best, p.measured.frames_per_second);
+      if (p.predicted_knee) at_predicted = p.measured.frames_per_second;
+    }
+    if (best > 0) e.knee_throughput = std::min(e.knee_throughput, at_predicted / best);
   }
   return e;
 }
@@ -132,7 +139,9 @@ nlohmann::ordered_json sweep_json(const RlSweepResult& r) {
                       {"client_cpu_per_pass_s", c.client_pass},
                       {"server_per_forward_fixed_s", c.central_fixed},
                       {"server_per_forward_observation_s", c.central_per_obs},
+                      {"central_handover_s", c.central_handover},
                       {"learner_update_s", c.learner_update},
+                      {"core_scaling", c.core_scaling},
                       {"frames_per_update", c.frames_per_update},
                       {"learner_on_cpu", c.learner_on_cpu}};
   j["machine"] = {{"cores", r.machine.cores}, {"learner_on_cpu", r.machine.learner_on_cpu}};

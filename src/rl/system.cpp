@@ -2,6 +2,10 @@
 // Configurations, measurements and sweep files of the actor-learner system.
 #include "deepnvm/rl/system.h"
 
+#include <sched.h>
+
+#include <thread>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -15,6 +19,12 @@ std::string_view placement_name(InferencePlacement p) { return p == InferencePla
 
 InferencePlacement parse_placement(std::string_view name) {
   return name == "central" ? InferencePlacement::central : InferencePlacement::actor;
+}
+
+int available_cores() {
+  cpu_set_t allowed;
+  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return static_cast<int>(std::thread::hardware_concurrency());
+  return CPU_COUNT(&allowed);
 }
 
 namespace {

@@ -12,7 +12,8 @@ rl::RlSweepResult run_rl_sweep(const rl::RlSweepSpec& spec, const std::filesyste
                                const SweepCallbacks& cb) {
   rl::RlSweepResult r;
   r.spec = spec;
-  const std::vector<rl::SystemConfig> calibration = rl::calibration_points(spec), points = rl::sweep_points(spec);
+  const std::vector<rl::SystemConfig> calibration = rl::calibration_points(spec, rl::available_cores()),
+                                      points = rl::sweep_points(spec);
   const std::size_t total = calibration.size() + points.size();
   auto stopped = [&] { return cb.stop && cb.stop->load(); };
   auto measure = [&](const rl::SystemConfig& config, double warmup, double seconds) {

@@ -575,12 +575,6 @@ void pin_to_cores(int actor, int cores_per_actor) {
   pthread_setaffinity_np(pthread_self(), sizeof set, &set);
 }
 
-int machine_cores() {
-  cpu_set_t allowed;
-  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return static_cast<int>(std::thread::hardware_concurrency());
-  return CPU_COUNT(&allowed);
-}
-
 void check(const TrainerOptions& o) {
   const SourceLocation here{"<rl options>", 0};
   if (o.system.actors < 1 || o.system.envs_per_actor < 1 || o.system.cores_per_actor < 1 ||
@@ -637,7 +631,7 @@ rl::Measurement measure(const Run& run, const Totals& a, const Totals& b) {
   m.config = o.system;
   m.env = o.env;
   m.learner_device = o.learner_device;
-  m.machine_cores = machine_cores();
+  m.machine_cores = rl::available_cores();
   m.seconds = b.wall - a.wall;
   m.frames = b.frames - a.frames;
   m.updates = b.updates - a.updates;

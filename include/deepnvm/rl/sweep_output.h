@@ -33,9 +33,10 @@ struct RlSweepResult {
   bool interrupted = false;
 };
 
-/// The short calibration runs for a sweep: one actor, actor placement at 1 and at the largest envs
-/// per actor, central inference at batch 1 and at the largest batch (envs as large).
-std::vector<SystemConfig> calibration_points(const RlSweepSpec& spec);
+/// The short calibration runs for a sweep on a machine of `cores` cores: one actor, actor placement
+/// at 1 and at the largest envs per actor, central inference at batch 1 and at the largest batch
+/// (envs as large); then, with more than one core, one actor per core (actor placement, 1 env).
+std::vector<SystemConfig> calibration_points(const RlSweepSpec& spec, int cores);
 
 /// Predicts every point with `r.calibration` on `r.machine` and marks each series' knees (series:
 /// same placement, envs, cores per actor and batch; knee: fewest actors within 95 % of the best).
@@ -45,6 +46,9 @@ void predict_and_mark(RlSweepResult& r);
 struct ModelError {
   double mean = 0, max = 0;
   std::size_t knees_matched = 0, series = 0;  ///< series whose predicted knee is the measured one
+  /// The worst series' measured frame rate at the model's knee over its best measured one: what
+  /// following the model's advice would have cost.
+  double knee_throughput = 1;
 };
 ModelError model_error(const RlSweepResult& r);
 

@@ -27,6 +27,9 @@ std::string_view placement_name(InferencePlacement p);
 /// ConfigError-free parse for code paths that have checked the name: "actor" or "central".
 InferencePlacement parse_placement(std::string_view name);
 
+/// CPU cores this process may run on (its affinity mask).
+int available_cores();
+
 /// One configuration of the system.
 struct SystemConfig {
   InferencePlacement inference = InferencePlacement::actor;
