@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include <fmt/format.h>
@@ -30,6 +31,12 @@ void catch_interrupts() {
   std::signal(SIGTERM, on_interrupt);
 }
 
+// The data folder as deepnvm finds it: $DEEPNVM_DATA_DIR, else the built-in path (--data overrides).
+std::string default_data_dir() {
+  const char* env = std::getenv("DEEPNVM_DATA_DIR");
+  return env && *env ? env : DEEPNVM_DATA_DIR;
+}
+
 void out_line(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fputc('\n', stdout);
@@ -38,13 +45,13 @@ void out_line(const std::string& text) {
 
 struct TrainArgs {
   rltrain::TrainerOptions o;
-  std::string inference = "actor", out, data = DEEPNVM_DATA_DIR;
+  std::string inference = "actor", out, data = default_data_dir();
   std::int64_t eval_episodes = 100;
   bool quiet = false;
 };
 
 struct SweepArgs {
-  std::string file, out, data = DEEPNVM_DATA_DIR;
+  std::string file, out, data = default_data_dir();
   bool quiet = false;
 };
 

@@ -19,7 +19,12 @@ struct Simulation {
   explicit Simulation(const std::filesystem::path& file) {
     char error[1000] = "";
     model = mj_loadXML(file.string().c_str(), nullptr, error, sizeof error);
-    if (!model) throw IoError(file.string(), fmt::format("MuJoCo could not load the model: {}", error));
+    if (!model) {
+      std::string why = error;  // MuJoCo's message spans lines; an error is one line
+      std::replace(why.begin(), why.end(), '\n', ' ');
+      while (!why.empty() && why.back() == ' ') why.pop_back();
+      throw IoError(file.string(), fmt::format("MuJoCo could not load the model: {}", why));
+    }
     data = mj_makeData(model);
   }
   ~Simulation() {
