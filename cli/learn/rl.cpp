@@ -154,7 +154,13 @@ void run_sweep(const SweepArgs& a) {
 void run_model(const ModelArgs& a) {
   const rl::SweepCsv csv = rl::read_sweep_csv(a.csv);
   if (csv.calibration_runs.empty()) throw ConfigError({a.csv, 0}, "phase", "no calibration rows in the sweep CSV");
-  const rl::Calibration cal = rl::calibrate(csv.calibration_runs);
+  const rl::Calibration cal = [&] {
+    try {
+      return rl::calibrate(csv.calibration_runs);
+    } catch (const ConfigError& e) {  // name the file the calibration rows came from
+      throw ConfigError({a.csv, 0}, "phase", "calibration rows: {}", e.detail());
+    }
+  }();
   rl::TargetMachine t = a.target;
   t.learner_on_cpu = !a.gpu;
   if (t.cores <= 0) t.cores = cal.cores;

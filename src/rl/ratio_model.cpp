@@ -86,7 +86,7 @@ Calibration calibrate(const std::vector<Measurement>& runs) {
       const double counted = central_round(cal, one, 1.0, 1.0, 0.0);
       handover += m.config.envs_per_actor / m.frames_per_second - counted, ++handover_n;
     }
-  cal.central_handover = std::max(0.0, handover / handover_n);
+  cal.central_handover = handover_n > 0 ? std::max(0.0, handover / handover_n) : 0.0;
   // Core scaling: a frame's CPU time with several actors busy over the one-actor line's. Sharing
   // cores does not make work cheaper: below 1 is noise.
   double scaling = 0;
